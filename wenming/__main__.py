@@ -1,0 +1,5 @@
+"""`python -m wenming`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,297 @@
+"""Cross-reference rules over a loaded ledger: one function per concern, each returning Problems."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+
+from .errors import Problem, Severity, Source
+from .files import FileFact, unsafe_reason
+from .model import (
+    BUILTIN_METRIC_FIELDS,
+    FESTIVALS,
+    DeadlineReq,
+    EachOfReq,
+    EvidenceSetReq,
+    FestivalReq,
+    Ledger,
+    MetricReq,
+    Plan,
+    Record,
+    Task,
+)
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return f"是不是“{close[0]}”？" if close else ""
+
+
+def _listing(choices: Iterable[str], limit: int = 12) -> str:
+    items = list(choices)
+    shown = "、".join(items[:limit])
+    return shown + (f" 等 {len(items)} 项" if len(items) > limit else "")
+
+
+# ---------------------------------------------------------------- plan rules
+
+
+def check_plan(plan: Plan) -> Iterator[Problem]:
+    yield from _plan_units(plan)
+    yield from _plan_ids(plan)
+    for task in plan.tasks.values():
+        yield from _task_units(plan, task)
+        yield from _task_requirements(plan, task)
+
+
+def _plan_units(plan: Plan) -> Iterator[Problem]:
+    for unit in plan.units.values():
+        if unit.placeholder:
+            yield Problem(
+                unit.source,
+                "placeholder-unit",
+                f"单位“{unit.name}”是导入时生成的占位名称，尚未填写真实名称",
+                "把 name 改成真实的单位名称（同时改掉引用它的地方），并删除 placeholder: true",
+                Severity.WARNING,
+            )
+        for member in unit.members:
+            if member not in plan.units:
+                yield Problem(
+                    unit.source,
+                    "unknown-unit",
+                    f"“{unit.name}”的成员“{member}”不在 units 中",
+                    "在 units 中添加该单位",
+                )
+
+
+def _plan_ids(plan: Plan) -> Iterator[Problem]:
+    seen_sections: dict[str, Source] = {}
+    seen_tasks: dict[str, Source] = {}
+    for section in plan.sections:
+        if section.id in seen_sections:
+            yield Problem(
+                section.source,
+                "duplicate-id",
+                f"章节编号“{section.id}”重复（另见第 {seen_sections[section.id].line} 行）",
+            )
+        seen_sections.setdefault(section.id, section.source)
+        for task in section.tasks:
+            if task.id in seen_tasks:
+                yield Problem(
+                    task.source,
+                    "duplicate-id",
+                    f"任务编号“{task.id}”重复（另见第 {seen_tasks[task.id].line} 行）",
+                    "每个任务的编号必须唯一",
+                )
+            seen_tasks.setdefault(task.id, task.source)
+
+
+def _task_units(plan: Plan, task: Task) -> Iterator[Problem]:
+    if not task.lead:
+        yield Problem(task.source, "missing-field", f"任务 {task.id} 没有牵头单位（lead）", "至少填写一个牵头单位")
+    for name in (*task.lead, *task.cooperating):
+        if name not in plan.units:
+            yield Problem(
+                task.source,
+                "unknown-unit",
+                f"任务 {task.id} 的单位“{name}”不在 units 中",
+                _did_you_mean(name, plan.units) or "在 units 中添加该单位",
+            )
+    for kind in task.evidence:
+        if kind not in plan.evidence_kinds:
+            yield _unknown_kind(task.source, kind, plan)
+
+
+def _unknown_kind(source: Source, kind: str, plan: Plan) -> Problem:
+    return Problem(
+        source,
+        "unknown-evidence-kind",
+        f"佐证材料类型“{kind}”不在 evidence_kinds 中",
+        _did_you_mean(kind, plan.evidence_kinds) + f"可用：{_listing(plan.evidence_kinds)}",
+    )
+
+
+def _unknown_type(source: Source, name: str, plan: Plan) -> Problem:
+    return Problem(
+        source,
+        "unknown-activity-type",
+        f"活动类型“{name}”不在计划的 activity_types 中",
+        _did_you_mean(name, plan.activity_types) or f"在 plan/{plan.year}.yaml 的 activity_types 中添加它",
+    )
+
+
+def _task_requirements(plan: Plan, task: Task) -> Iterator[Problem]:
+    for req in task.requirements:
+        types = [req.type] if req.type else []
+        if isinstance(req, EachOfReq):
+            types += req.types
+        for name in types:
+            if name not in plan.activity_types:
+                yield _unknown_type(req.source, name, plan)
+        if isinstance(req, FestivalReq):
+            for festival in req.festivals:
+                if festival not in FESTIVALS:
+                    yield Problem(
+                        req.source,
+                        "unknown-festival",
+                        f"未知的节日“{festival}”",
+                        f"可用：{'、'.join(FESTIVALS)}",
+                    )
+        elif isinstance(req, DeadlineReq) and not plan.start <= req.by <= plan.end:
+            yield Problem(
+                req.source,
+                "date-outside-period",
+                f"截止日期 {req.by} 不在计划期间 {plan.start}～{plan.end} 内",
+            )
+        elif isinstance(req, MetricReq):
+            yield from _metric(plan, req)
+        elif isinstance(req, EvidenceSetReq):
+            for kind in req.kinds:
+                if kind not in plan.evidence_kinds:
+                    yield _unknown_kind(req.source, kind, plan)
+
+
+def _metric(plan: Plan, req: MetricReq) -> Iterator[Problem]:
+    if req.per_fact is not None and req.per_fact not in plan.facts:
+        yield Problem(
+            req.source,
+            "unknown-fact",
+            f"指标引用的事实“{req.per_fact}”不在 facts 中",
+            _did_you_mean(req.per_fact, plan.facts) or "在 facts 中添加它，例如 注册志愿者人数: {value: 60, unit: 人}",
+        )
+    if req.field not in plan.figures and req.field not in BUILTIN_METRIC_FIELDS:
+        yield Problem(
+            req.source,
+            "unknown-figure",
+            f"指标引用的数值项“{req.field}”不在 figures 中",
+            _did_you_mean(req.field, [*plan.figures, *BUILTIN_METRIC_FIELDS])
+            or "在 figures 中声明它，或使用 participants（参与人数）、records（记录数）",
+        )
+
+
+# ---------------------------------------------------------------- record rules
+
+
+def check_record(record: Record, plan: Plan | None, files: Mapping[str, FileFact]) -> Iterator[Problem]:
+    if plan is None:
+        return
+    if not plan.start <= record.date <= plan.end:
+        yield Problem(
+            record.line("date"),
+            "date-outside-period",
+            f"活动日期 {record.date} 不在 {plan.year} 年计划期间 {plan.start}～{plan.end} 内",
+            f"改正日期，或把记录移到对应年份的 records/<年份>/ 文件夹",
+        )
+    tasks = plan.tasks
+    for index, task_id in enumerate(record.tasks):
+        if task_id not in tasks:
+            yield Problem(
+                record.line(f"tasks.{index}") if f"tasks.{index}" in record.lines else record.line("tasks"),
+                "unknown-task",
+                f"任务编号“{task_id}”不在 {plan.year} 年计划中",
+                _did_you_mean(task_id, tasks) or f"可用的编号：{_listing(tasks, 30)}",
+            )
+    if record.unit not in plan.units:
+        yield Problem(
+            record.line("unit"),
+            "unknown-unit",
+            f"组织单位“{record.unit}”不在计划的 units 中",
+            _did_you_mean(record.unit, plan.units) or f"可用：{_listing(plan.units)}",
+        )
+    if record.type not in plan.activity_types:
+        yield _unknown_type(record.line("type"), record.type, plan)
+    for name in record.figures:
+        if name not in plan.figures:
+            yield Problem(
+                record.line(f"figures.{name}"),
+                "unknown-figure",
+                f"数值项“{name}”不在计划的 figures 中",
+                _did_you_mean(name, plan.figures) or f"可用：{_listing(plan.figures)}",
+            )
+    for item in record.evidence:
+        if item.kind and item.kind not in plan.evidence_kinds:
+            yield _unknown_kind(item.source, item.kind, plan)
+        if item.file:
+            yield from _evidence_file(item.file, item.sha256, item.source, files)
+
+
+_STATE_MESSAGES = {
+    "missing": ("evidence-missing", "佐证材料文件“{path}”不存在", "把文件放到这个路径，或改正 file 的路径"),
+    "outside": ("evidence-path", "佐证材料“{path}”通过链接指向了台账之外", "把文件本身复制进台账，不要使用符号链接"),
+    "not-file": ("evidence-path", "佐证材料“{path}”不是普通文件（是文件夹或设备）", "file 应指向一个具体的文件"),
+    "unreadable": ("evidence-unreadable", "佐证材料“{path}”无法读取", "检查文件权限"),
+}
+
+
+def _evidence_file(
+    path: str, sha256: str | None, source: Source, files: Mapping[str, FileFact]
+) -> Iterator[Problem]:
+    reason = unsafe_reason(path)
+    if reason:
+        yield Problem(
+            source,
+            "evidence-path",
+            f"佐证材料路径“{path}”{reason}，必须是台账内的相对路径",
+            "把文件复制进记录的佐证材料文件夹，file 写成 records/<年份>/<记录编号>/文件名",
+        )
+        return
+    fact = files.get(path)
+    if fact is None:
+        return
+    if fact.state != "ok":
+        rule, message, hint = _STATE_MESSAGES[fact.state]
+        yield Problem(source, rule, message.format(path=path), hint)
+    elif sha256 and fact.sha256 and fact.sha256 != sha256:
+        yield Problem(
+            source,
+            "sha256-mismatch",
+            f"佐证材料“{path}”的内容与记录的 sha256 不符（文件被改动或替换过）",
+            f"确认文件无误后，把 sha256 改为 {fact.sha256}",
+        )
+
+
+def evidence_paths(ledger: Ledger) -> set[str]:
+    """The evidence files worth looking at on disk (safe paths only)."""
+    return {
+        item.file
+        for record in ledger.records
+        for item in record.evidence
+        if item.file and unsafe_reason(item.file) is None
+    }
+
+
+def check_records(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Problem]:
+    by_id: dict[str, list[Record]] = defaultdict(list)
+    missing_plans: set[int] = set()
+    for record in ledger.records:
+        by_id[record.id].append(record)
+        plan = ledger.plans.get(record.year)
+        if plan is None and record.year not in missing_plans:
+            missing_plans.add(record.year)
+            yield Problem(
+                Source(f"records/{record.year}"),
+                "no-plan",
+                f"有 {record.year} 年的记录，但没有 plan/{record.year}.yaml",
+                f"添加 {record.year} 年的计划（wenming plan import 或复制上一年的计划修改）",
+            )
+        yield from check_record(record, plan, files)
+    for record_id, same in by_id.items():
+        if len(same) > 1:
+            for record in same:
+                others = "、".join(r.source.path for r in same if r is not record)
+                yield Problem(
+                    record.source,
+                    "duplicate-id",
+                    f"记录编号“{record_id}”重复（另见 {others}）",
+                    "重命名其中一个文件（连同它的佐证材料文件夹和 file 路径）",
+                )
+
+
+def check_ledger(ledger: Ledger, files: Mapping[str, FileFact]) -> list[Problem]:
+    """Every problem in the ledger, load-time ones included, in file and line order."""
+    problems = list(ledger.problems)
+    for plan in ledger.plans.values():
+        problems.extend(check_plan(plan))
+    problems.extend(check_records(ledger, files))
+    return sorted(problems, key=lambda p: p.sort_key)

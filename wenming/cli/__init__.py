@@ -1,0 +1,13 @@
+"""The `wenming` command line: one module per command, registered on one Typer app."""
+
+from __future__ import annotations
+
+from . import check as check  # noqa: F401 - registers the command
+from .app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

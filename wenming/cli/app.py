@@ -1,0 +1,186 @@
+"""The Typer application: Chinese help, global options and the one error boundary."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from .. import __version__
+from ..errors import WenmingError
+from ..ledger import find_root
+
+try:  # typer ≥ 0.24 vendors click; older releases depend on it
+    from typer._click import exceptions as _click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as _click_exc  # type: ignore[no-redef]
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def _localise_help() -> None:
+    """Typer's help panels are English constants; set Chinese ones just before help is drawn."""
+    from typer import rich_utils
+
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.DEPRECATED_STRING = "（已弃用）"
+
+
+_USAGE_WORDS = (
+    ("Usage:", "用法："), ("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."),
+)  # fmt: skip
+_USAGE_MESSAGES = (
+    (re.compile(r"No such command '(.+?)'\. Did you mean (.+)\?"), "没有这个命令：{0}（是不是 {1}？）"),
+    (re.compile(r"No such command '(.+?)'\."), "没有这个命令：{0}"),
+    (re.compile(r"Got unexpected extra argument\(s\) \((.+)\)"), "多余的参数：{0}"),
+    (re.compile(r"Missing command\."), "缺少命令"),
+)
+
+
+def _translate(message: str) -> str:
+    for pattern, chinese in _USAGE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return chinese.format(*match.groups())
+    return f"用法错误：{message}"
+
+
+class _Chinese:
+    """Chinese usage line and help option for commands and groups alike."""
+
+    def get_usage(self, ctx: typer.Context) -> str:
+        usage = str(super().get_usage(ctx))  # type: ignore[misc]
+        for english, chinese in _USAGE_WORDS:
+            usage = usage.replace(english, chinese)
+        return usage
+
+    def get_help_option(self, ctx: typer.Context) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助并退出"
+        return option
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        _localise_help()
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class Command(_Chinese, TyperCommand):
+    pass
+
+
+class Group(_Chinese, TyperGroup):
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(
+                args=args,
+                prog_name=prog_name or "wenming",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            code = result if isinstance(result, int) else 0
+        except WenmingError as exc:
+            code = report_error(exc.message, exc.hint, exc.exit_code)
+        except _click_exc.NoSuchOption as exc:
+            hint = f"是不是 {'、'.join(sorted(exc.possibilities))}？" if exc.possibilities else ""
+            code = _usage(f"没有这个选项：{exc.option_name}", hint, exc.ctx)
+        except _click_exc.MissingParameter as exc:
+            name = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else ""
+            code = _usage(f"缺少必填的参数 {name}", "", exc.ctx)
+        except _click_exc.BadParameter as exc:
+            name = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else ""
+            code = _usage(f"{name} 的值无效：{exc.message}", "", exc.ctx)
+        except _click_exc.UsageError as exc:
+            code = _usage(_translate(exc.message), "", exc.ctx)
+        except (typer.Abort, KeyboardInterrupt):
+            code = report_error("已取消，未做任何修改。", "", 130)
+        except BrokenPipeError:
+            code = 0
+        except OSError as exc:
+            where = f"：{exc.filename}" if exc.filename else ""
+            code = report_error(f"文件操作失败（{exc.strerror or exc}）{where}", "检查路径、权限和磁盘空间")
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def report_error(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> int:
+    typer.echo(f"错误：{message}", err=True)
+    if hint:
+        typer.echo(f"  提示：{hint}", err=True)
+    return code
+
+
+def _usage(message: str, hint: str, ctx: typer.Context | None) -> int:
+    path = ctx.command_path if ctx else "wenming"
+    return report_error(message, (hint + " " if hint else "") + f"运行 {path} --help 查看用法", EXIT_USAGE)
+
+
+@dataclass(frozen=True)
+class Options:
+    repo: Path | None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"wenming {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=Group,
+    name="wenming",
+    help="文明单位创建工作台账：计划、活动记录与佐证材料，以 YAML 文件保存在 git 中。",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    repo: Annotated[
+        Path | None,
+        typer.Option(
+            "--repo",
+            help="台账根目录（默认从当前目录向上查找含 plan/ 的目录）",
+            envvar="WENMING_REPO",
+            show_envvar=True,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="显示版本号并退出", callback=_version, is_eager=True),
+    ] = False,
+) -> None:
+    """文明单位创建工作台账：计划、活动记录与佐证材料，以 YAML 文件保存在 git 中。"""
+    ctx.obj = Options(repo=repo)
+
+
+def ledger_root(ctx: typer.Context) -> Path:
+    options = ctx.find_object(Options)
+    return find_root(options.repo if options else None, Path(os.getcwd()))

@@ -1,0 +1,65 @@
+"""Problems found in a ledger and the one exception type that reaches the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where something was read: a ledger-relative POSIX path and a 1-based line (0 = whole file)."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of `wenming check`: where, which rule, what is wrong and how to fix it."""
+
+    source: Source
+    rule: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.source.path, self.source.line, self.rule, self.message)
+
+    def format(self) -> str:
+        head = f"{self.source}: {self.severity.label}：{self.message}（{self.rule}）"
+        return f"{head}\n  提示：{self.hint}" if self.hint else head
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.source.path,
+            "line": self.source.line,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class WenmingError(Exception):
+    """A user-caused failure: shown as one Chinese line (plus a hint) and exit status 1."""
+
+    def __init__(self, message: str, hint: str = "", exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.exit_code = exit_code

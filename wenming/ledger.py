@@ -1,0 +1,154 @@
+"""Finding a ledger's root and loading its plans and records into the model."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .errors import Problem, Source, WenmingError
+from .checks import check_ledger, evidence_paths
+from .files import FileFact, inspect
+from .model import Ledger
+from .parse import parse_plan, parse_record
+from .yamlio import load_file
+
+PLAN_DIR = "plan"
+RECORDS_DIR = "records"
+REPO_ENV = "WENMING_REPO"
+MAX_RECORD_BYTES = 1_000_000
+MAX_PLAN_BYTES = 10_000_000
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """The ledger root: `explicit` (or $WENMING_REPO), else the nearest folder upward with plan/."""
+    chosen = explicit if explicit is not None else os.environ.get(REPO_ENV) or None
+    if chosen is not None:
+        root = Path(chosen).expanduser().resolve()
+        if not (root / PLAN_DIR).is_dir():
+            raise WenmingError(
+                f"“{chosen}”不是台账目录（其中没有 {PLAN_DIR}/ 文件夹）",
+                "用 --repo 指向台账的根目录，或用 wenming init 新建台账",
+            )
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / PLAN_DIR).is_dir():
+            return folder
+    raise WenmingError(
+        f"当前目录 {here} 不在台账内（向上找不到 {PLAN_DIR}/ 文件夹）",
+        "进入台账目录后再运行，或用 --repo 路径 / 环境变量 WENMING_REPO 指定台账",
+    )
+
+
+def rel_path(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def load(root: Path) -> Ledger:
+    ledger = Ledger(root)
+    _load_plans(ledger)
+    _load_records(ledger)
+    return ledger
+
+
+def _load_plans(ledger: Ledger) -> None:
+    folder = ledger.root / PLAN_DIR
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        rel = rel_path(ledger.root, path)
+        if path.suffix != ".yaml" or not _YEAR.match(path.stem):
+            if path.suffix in (".yaml", ".yml"):
+                ledger.problems.append(
+                    Problem(
+                        Source(rel),
+                        "plan-name",
+                        "计划文件应命名为 <年份>.yaml，例如 plan/2022.yaml",
+                        "重命名该文件，扩展名用 .yaml",
+                    )
+                )
+            continue
+        data, problems = load_file(path, rel, MAX_PLAN_BYTES)
+        ledger.problems.extend(problems)
+        if data is None:
+            continue
+        plan, problems = parse_plan(data, rel)
+        ledger.problems.extend(problems)
+        if plan is None:
+            continue
+        if plan.year != int(path.stem):
+            ledger.problems.append(
+                Problem(
+                    Source(rel, plan.source.line),
+                    "plan-year",
+                    f"文件名是 {path.stem} 年，但 year 写的是 {plan.year}",
+                    "让文件名和 year 一致",
+                )
+            )
+            continue
+        ledger.plans[plan.year] = plan
+
+
+def _load_records(ledger: Ledger) -> None:
+    folder = ledger.root / RECORDS_DIR
+    if not folder.is_dir():
+        return
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith("."):
+            continue
+        rel = f"{RECORDS_DIR}/{entry.name}"
+        if not entry.is_dir() or not _YEAR.match(entry.name):
+            if entry.name.endswith((".yaml", ".yml")) or entry.is_dir():
+                ledger.problems.append(
+                    Problem(
+                        Source(rel),
+                        "record-location",
+                        "记录应放在按年份命名的文件夹里，例如 records/2022/",
+                        f"把它移到 {RECORDS_DIR}/<年份>/ 下",
+                    )
+                )
+            continue
+        year = int(entry.name)
+        _load_record_folder(ledger, Path(entry.path), year)
+
+
+def _load_record_folder(ledger: Ledger, folder: Path, year: int) -> None:
+    entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    record_stems = {e.name[:-5] for e in entries if e.name.endswith(".yaml") and e.is_file()}
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir():
+            if entry.name not in record_stems:  # a record's own evidence folder holds no records
+                _load_record_folder(ledger, path, year)
+            continue
+        rel = rel_path(ledger.root, path)
+        if entry.name.endswith(".yml"):
+            ledger.problems.append(
+                Problem(Source(rel), "record-name", "记录文件的扩展名应为 .yaml", "把 .yml 改为 .yaml")
+            )
+            continue
+        if not entry.name.endswith(".yaml"):
+            continue
+        ledger.record_files.append(rel)
+        data, problems = load_file(path, rel, MAX_RECORD_BYTES)
+        ledger.problems.extend(problems)
+        if data is None:
+            continue
+        record, problems = parse_record(data, rel, entry.name[:-5], year)
+        ledger.problems.extend(problems)
+        if record is not None:
+            ledger.records.append(record)
+
+
+def inspect_evidence(ledger: Ledger) -> dict[str, FileFact]:
+    return {path: inspect(ledger.root, path) for path in sorted(evidence_paths(ledger))}
+
+
+def validate(root: Path) -> list[Problem]:
+    """`wenming check`: load everything, look at every evidence file, apply every rule."""
+    ledger = load(root)
+    return check_ledger(ledger, inspect_evidence(ledger))

@@ -1,0 +1,213 @@
+"""The ledger as frozen data: plan, units, tasks, requirements, records and evidence; no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from datetime import date
+from functools import cached_property
+from typing import Literal, Union
+
+from .errors import Problem, Source
+
+SCHEMA_VERSION = 1
+
+Period = Literal["month", "quarter", "half", "year"]
+Aggregate = Literal["sum", "mean", "max", "min", "latest", "count"]
+Operator = Literal[">", ">=", "<", "<=", "=="]
+
+PERIOD_NAMES: dict[str, str] = {"month": "月", "quarter": "季度", "half": "半年", "year": "年"}
+FESTIVALS = ("春节", "元宵", "清明", "端午", "七夕", "中秋", "重阳")
+DEFAULT_EVIDENCE_KINDS = (
+    "通知", "方案", "制度", "签到表", "会议记录", "会议纪要", "讲话材料", "照片", "视频",
+    "简报", "新闻报道", "统计表", "心得体会", "荣誉证书", "总结", "截图", "其他",
+)  # fmt: skip
+# Metric fields that every record has, besides the figures a plan declares.
+BUILTIN_METRIC_FIELDS = ("participants", "records")
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    source: Source
+    kind: Literal["department", "collective"] = "department"
+    members: tuple[str, ...] = ()
+    placeholder: bool = False
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    value: float
+    source: Source
+    unit: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    source: Source
+    unit: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Requirement:
+    source: Source
+    name: str = ""
+    note: str = ""
+    type: str | None = None  # only records of this activity type count
+
+
+@dataclass(frozen=True, kw_only=True)
+class CountReq(_Requirement):
+    per: Period
+    min: int = 1
+    kind: Literal["count"] = "count"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EachOfReq(_Requirement):
+    types: tuple[str, ...]
+    kind: Literal["each_of"] = "each_of"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FestivalReq(_Requirement):
+    festivals: tuple[str, ...]
+    window_days: int = 7
+    kind: Literal["festival"] = "festival"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FixedDateReq(_Requirement):
+    month: int
+    day: int
+    label: str = ""
+    window_days: int = 7
+    kind: Literal["fixed_date"] = "fixed_date"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineReq(_Requirement):
+    by: date
+    min: int = 1
+    kind: Literal["deadline"] = "deadline"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricReq(_Requirement):
+    field: str
+    aggregate: Aggregate
+    op: Operator
+    target: float
+    unit: str = ""
+    per_fact: str | None = None
+    kind: Literal["metric"] = "metric"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceSetReq(_Requirement):
+    kinds: tuple[str, ...]
+    kind: Literal["evidence_set"] = "evidence_set"
+
+
+Requirement = Union[  # noqa: UP007 - a runtime alias; `X | Y` needs 3.10 evaluation anyway
+    CountReq, EachOfReq, FestivalReq, FixedDateReq, DeadlineReq, MetricReq, EvidenceSetReq
+]
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    section: str
+    title: str
+    text: str
+    source: Source
+    lead: tuple[str, ...] = ()
+    cooperating: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    source: Source
+    tasks: tuple[Task, ...] = ()
+
+
+@dataclass(frozen=True)
+class Guidance:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    year: int
+    title: str
+    organisation: str
+    start: date
+    end: date
+    source: Source
+    preamble: str = ""
+    guidance: tuple[Guidance, ...] = ()
+    attachments: tuple[str, ...] = ()
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+    units: Mapping[str, Unit] = field(default_factory=dict)
+    activity_types: Mapping[str, Source] = field(default_factory=dict)
+    evidence_kinds: tuple[str, ...] = DEFAULT_EVIDENCE_KINDS
+    sections: tuple[Section, ...] = ()
+
+    @cached_property
+    def tasks(self) -> dict[str, Task]:
+        return {task.id: task for section in self.sections for task in section.tasks}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str
+    source: Source
+    caption: str = ""
+    file: str | None = None  # ledger-relative POSIX path
+    url: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One activity. `id` is the file's stem; `lines` maps field paths to lines for messages."""
+
+    id: str
+    year: int  # from the folder records/<year>/
+    date: date
+    tasks: tuple[str, ...]
+    type: str
+    title: str
+    unit: str
+    source: Source
+    place: str = ""
+    participants: int | None = None
+    figures: Mapping[str, float] = field(default_factory=dict)
+    extra: Mapping[str, object] = field(default_factory=dict)
+    summary: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line(self, key: str) -> Source:
+        return Source(self.source.path, self.lines.get(key, self.source.line))
+
+
+@dataclass
+class Ledger:
+    """Everything read from a ledger folder, plus the problems met while reading it."""
+
+    root: Path
+    plans: dict[int, Plan] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    record_files: list[str] = field(default_factory=list)

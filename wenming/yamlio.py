@@ -1,0 +1,269 @@
+"""The ledger's YAML dialect: strict safe loading with line marks, and a stable readable dump."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, Source
+
+try:  # the C parser is several times faster; the pure-Python one is the fallback
+    from yaml import CSafeDumper as _BaseDumper
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+# PyYAML's most common syntax messages, so a clerk is not left with English jargon.
+_SYNTAX_ZH = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”（可能缩进不对，或值里有未加引号的冒号）",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found character that cannot start any token": "出现了不能开始一个值的字符（例如制表符或 @、`）",
+    "did not find expected key": "缩进不一致，找不到预期的键",
+    "did not find expected '-' indicator": "列表项缩进不一致，缺少“- ”",
+    "found undefined alias": "引用了未定义的锚点（*别名）",
+    "expected a single document in the stream": "一个文件只能有一个 YAML 文档（不要用“---”分隔多个）",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合）",
+    "found unknown escape character": "双引号字符串中有无效的转义符“\\”",
+    "while scanning a quoted scalar": "引号没有闭合",
+    "found a tab character that violates indentation": "缩进中不能使用制表符（Tab），请改用空格",
+}
+
+
+class YMap(dict[str, Any]):
+    """A mapping that remembers its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YList(list[Any]):
+    """A sequence that remembers its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class YFloat(float):
+    """A float that keeps the text it was written as, so `6.10` is not mistaken for `6.1`."""
+
+    raw: str
+
+
+class YDate(str):
+    """A YAML timestamp kept as its text; the model parses and validates it."""
+
+
+class _Walker:
+    def __init__(self, rel: str) -> None:
+        self.rel = rel
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def problem(self, line: int, rule: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(Source(self.rel, line), rule, message, hint))
+
+    def walk(self, node: yaml.Node, depth: int = 0) -> Any:
+        self.count += 1
+        line = node.start_mark.line + 1
+        if depth > MAX_DEPTH or self.count > MAX_NODES:
+            raise _TooComplex(line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth, line)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != f"{_TAG}seq":
+                self._bad_tag(node, line)
+            seq = YList()
+            seq.line, seq.item_lines = line, []
+            for item in node.value:
+                seq.append(self.walk(item, depth + 1))
+                seq.item_lines.append(item.start_mark.line + 1)
+            return seq
+        return self._scalar(node, line)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> YMap:
+        if node.tag != f"{_TAG}map":
+            self._bad_tag(node, line)
+        mapping = YMap()
+        mapping.line, mapping.key_lines = line, {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_line, "wrong-type", "键必须是简单文字，不能是列表或映射")
+                continue
+            key = str(key_node.value)
+            if key in mapping:
+                self.problem(
+                    key_line,
+                    "duplicate-key",
+                    f"键“{key}”重复出现（第一次在第 {mapping.key_lines[key]} 行）",
+                    "删除或合并重复的键；YAML 只会保留其中一个值",
+                )
+                continue
+            mapping[key] = self.walk(value_node, depth + 1)
+            mapping.key_lines[key] = key_line
+        return mapping
+
+    def _scalar(self, node: yaml.Node, line: int) -> Any:
+        tag = node.tag
+        if tag == "!":  # a quoted or explicitly non-specific scalar is text
+            return str(node.value)
+        if tag not in _SCALAR_TAGS:
+            self._bad_tag(node, line)
+            return str(node.value)
+        if tag == f"{_TAG}timestamp":
+            return YDate(node.value)
+        if tag == f"{_TAG}float":
+            value = YFloat(_CONSTRUCTOR.construct_yaml_float(node))
+            value.raw = str(node.value)
+            return value
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+
+    def _bad_tag(self, node: yaml.Node, line: int) -> None:
+        self.problem(
+            line,
+            "yaml-tag",
+            f"不支持的 YAML 标签“{node.tag}”",
+            "台账只使用普通的文字、数字、日期、列表和映射；删除以“!”开头的标签",
+        )
+
+
+class _TooComplex(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def decode(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    """Decode a ledger file as UTF-8 (a BOM is allowed); explain GBK and control characters."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = "请把文件另存为 UTF-8 编码（WPS/记事本：另存为 → 编码选 UTF-8）"
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            message = "文件不是 UTF-8 编码"
+        else:
+            message = "文件看起来是 GBK/GB18030 编码，台账文件必须是 UTF-8"
+            hint += f"，或运行：iconv -f GB18030 -t UTF-8 '{rel}' -o '{rel}.utf8' && mv '{rel}.utf8' '{rel}'"
+        return None, [Problem(Source(rel, line), "encoding", message, hint)]
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        code = f"U+{ord(bad.group()):04X}"
+        return None, [
+            Problem(
+                Source(rel, line),
+                "control-character",
+                f"文件含有不可见的控制字符 {code}",
+                "删除该字符；它常来自从其他软件复制粘贴的内容",
+            )
+        ]
+    return text, []
+
+
+def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document into plain data with line marks (YMap/YList), or report why not."""
+    try:
+        node = yaml.compose(text, Loader=_BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        original = exc.problem or exc.context or "语法错误"
+        zh = _SYNTAX_ZH.get(original.split(" (")[0].strip(), original)
+        context = _SYNTAX_ZH.get(exc.context or "", "")
+        message = f"YAML 语法错误：{zh}" + (f"；{context}" if context and context != zh else "")
+        return None, [
+            Problem(
+                Source(rel, line),
+                "yaml-syntax",
+                message,
+                "检查这一行及上一行的缩进、冒号和引号；含冒号或以特殊符号开头的文字请加引号",
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return None, [Problem(Source(rel, 0), "yaml-syntax", f"YAML 语法错误：{exc}")]
+    if node is None:
+        return None, []
+    walker = _Walker(rel)
+    try:
+        data = walker.walk(node)
+    except _TooComplex as exc:
+        return None, [
+            Problem(
+                Source(rel, exc.line),
+                "yaml-too-complex",
+                f"YAML 结构过深或过大（超过 {MAX_DEPTH} 层或 {MAX_NODES} 个节点，常见于滥用锚点/别名）",
+                "台账文件应当是简单的映射和列表；去掉嵌套的锚点和别名",
+            )
+        ]
+    return data, walker.problems
+
+
+def load_file(path: Path, rel: str, max_bytes: int | None = None) -> tuple[Any, list[Problem]]:
+    """Read, decode and parse one file; every failure becomes a Problem, never an exception."""
+    try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            size = path.stat().st_size
+            return None, [
+                Problem(
+                    Source(rel, 0),
+                    "file-too-large",
+                    f"文件过大（{size:,} 字节，上限 {max_bytes:,} 字节）",
+                    "一条记录只写一次活动；照片等佐证材料请作为单独的文件放在记录目录里",
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(Source(rel, 0), "unreadable", f"无法读取文件：{exc.strerror}")]
+    text, problems = decode(data, rel)
+    if text is None:
+        return None, problems
+    return parse(text, rel)
+
+
+class _Dumper(_BaseDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar(f"{_TAG}str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+_Dumper.add_representer(YDate, _str_presenter)
+
+
+def dump(data: Any) -> str:
+    """Dump data as the ledger writes it: key order kept, Chinese as is, multi-line text as blocks."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=10_000,
+        indent=2,
+    )
+
