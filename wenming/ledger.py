@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 from .errors import Problem, Source, WenmingError
 from .checks import check_ledger, evidence_paths
 from .files import FileFact, inspect
-from .model import Ledger
+from .model import Ledger, Plan, Record
 from .parse import parse_plan, parse_record
 from .yamlio import load_file
 
@@ -152,3 +153,26 @@ def validate(root: Path) -> list[Problem]:
     """`wenming check`: load everything, look at every evidence file, apply every rule."""
     ledger = load(root)
     return check_ledger(ledger, inspect_evidence(ledger))
+
+
+def select_plan(ledger: Ledger, year: int | None, today: date) -> Plan:
+    """The plan a command works on: `--year`, else the one covering today, else the latest."""
+    if not ledger.plans:
+        raise WenmingError(
+            f"台账中没有可用的计划（{PLAN_DIR}/<年份>.yaml 缺失或有错误）",
+            "运行 wenming check 查看问题，或用 wenming plan import 导入计划",
+        )
+    if year is not None:
+        if year not in ledger.plans:
+            years = "、".join(str(y) for y in sorted(ledger.plans))
+            raise WenmingError(f"没有 {year} 年的计划", f"已有的计划年份：{years}")
+        return ledger.plans[year]
+    for plan in ledger.plans.values():
+        if plan.start <= today <= plan.end:
+            return plan
+    return ledger.plans[max(ledger.plans)]
+
+
+def records_of(ledger: Ledger, plan: Plan) -> list[Record]:
+    """The plan's records (those filed under its year), in date order."""
+    return sorted((r for r in ledger.records if r.year == plan.year), key=lambda r: (r.date, r.id))
