@@ -89,7 +89,12 @@ def _plan_ids(plan: Plan) -> Iterator[Problem]:
 
 def _task_units(plan: Plan, task: Task) -> Iterator[Problem]:
     if not task.lead:
-        yield Problem(task.source, "missing-field", f"任务 {task.id} 没有牵头单位（lead）", "至少填写一个牵头单位")
+        yield Problem(
+            task.source,
+            "missing-field",
+            f"任务 {task.id} 没有牵头单位（lead）",
+            "至少填写一个牵头单位",
+        )
     for name in (*task.lead, *task.cooperating):
         if name not in plan.units:
             yield Problem(
@@ -117,7 +122,8 @@ def _unknown_type(source: Source, name: str, plan: Plan) -> Problem:
         source,
         "unknown-activity-type",
         f"活动类型“{name}”不在计划的 activity_types 中",
-        _did_you_mean(name, plan.activity_types) or f"在 plan/{plan.year}.yaml 的 activity_types 中添加它",
+        _did_you_mean(name, plan.activity_types)
+        or f"在 plan/{plan.year}.yaml 的 activity_types 中添加它",
     )
 
 
@@ -158,7 +164,8 @@ def _metric(plan: Plan, req: MetricReq) -> Iterator[Problem]:
             req.source,
             "unknown-fact",
             f"指标引用的事实“{req.per_fact}”不在 facts 中",
-            _did_you_mean(req.per_fact, plan.facts) or "在 facts 中添加它，例如 注册志愿者人数: {value: 60, unit: 人}",
+            _did_you_mean(req.per_fact, plan.facts)
+            or "在 facts 中添加它，例如 注册志愿者人数: {value: 60, unit: 人}",
         )
     if req.field not in plan.figures and req.field not in BUILTIN_METRIC_FIELDS:
         yield Problem(
@@ -173,7 +180,9 @@ def _metric(plan: Plan, req: MetricReq) -> Iterator[Problem]:
 # ---------------------------------------------------------------- record rules
 
 
-def check_record(record: Record, plan: Plan | None, files: Mapping[str, FileFact]) -> Iterator[Problem]:
+def check_record(
+    record: Record, plan: Plan | None, files: Mapping[str, FileFact]
+) -> Iterator[Problem]:
     if plan is None:
         return
     if not plan.start <= record.date <= plan.end:
@@ -181,13 +190,15 @@ def check_record(record: Record, plan: Plan | None, files: Mapping[str, FileFact
             record.line("date"),
             "date-outside-period",
             f"活动日期 {record.date} 不在 {plan.year} 年计划期间 {plan.start}～{plan.end} 内",
-            f"改正日期，或把记录移到对应年份的 records/<年份>/ 文件夹",
+            "改正日期，或把记录移到对应年份的 records/<年份>/ 文件夹",
         )
     tasks = plan.tasks
     for index, task_id in enumerate(record.tasks):
         if task_id not in tasks:
             yield Problem(
-                record.line(f"tasks.{index}") if f"tasks.{index}" in record.lines else record.line("tasks"),
+                record.line(f"tasks.{index}")
+                if f"tasks.{index}" in record.lines
+                else record.line("tasks"),
                 "unknown-task",
                 f"任务编号“{task_id}”不在 {plan.year} 年计划中",
                 _did_you_mean(task_id, tasks) or f"可用的编号：{_listing(tasks, 30)}",
@@ -217,9 +228,21 @@ def check_record(record: Record, plan: Plan | None, files: Mapping[str, FileFact
 
 
 _STATE_MESSAGES = {
-    "missing": ("evidence-missing", "佐证材料文件“{path}”不存在", "把文件放到这个路径，或改正 file 的路径"),
-    "outside": ("evidence-path", "佐证材料“{path}”通过链接指向了台账之外", "把文件本身复制进台账，不要使用符号链接"),
-    "not-file": ("evidence-path", "佐证材料“{path}”不是普通文件（是文件夹或设备）", "file 应指向一个具体的文件"),
+    "missing": (
+        "evidence-missing",
+        "佐证材料文件“{path}”不存在",
+        "把文件放到这个路径，或改正 file 的路径",
+    ),
+    "outside": (
+        "evidence-path",
+        "佐证材料“{path}”通过链接指向了台账之外",
+        "把文件本身复制进台账，不要使用符号链接",
+    ),
+    "not-file": (
+        "evidence-path",
+        "佐证材料“{path}”不是普通文件（是文件夹或设备）",
+        "file 应指向一个具体的文件",
+    ),
     "unreadable": ("evidence-unreadable", "佐证材料“{path}”无法读取", "检查文件权限"),
 }
 

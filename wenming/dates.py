@@ -13,11 +13,13 @@ class DateError(ValueError):
     """A date that cannot be read, with a Chinese explanation."""
 
 
-def _build(year: str, month: str, day: str, text: str) -> date:
+def _build(text: str, year: str, month: str, day: str) -> date:
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
-        raise DateError(f"日期“{text}”不存在（{int(year)}年没有{int(month)}月{int(day)}日）") from None
+        raise DateError(
+            f"日期“{text}”不存在（{int(year)}年没有{int(month)}月{int(day)}日）"
+        ) from None
 
 
 def parse_iso(text: str) -> date:
@@ -25,14 +27,18 @@ def parse_iso(text: str) -> date:
     match = _ISO.match(text.strip())
     if not match:
         loose = _LOOSE.match(text)
-        hint = f"，例如 {_build(*loose.groups(), text).isoformat()}" if loose else "，例如 2022-03-05"
+        hint = (
+            f"，例如 {_build(text, *loose.groups()).isoformat()}" if loose else "，例如 2022-03-05"
+        )
         raise DateError(f"日期“{text}”格式不对，应写成 YYYY-MM-DD{hint}")
-    return _build(*match.groups(), text)
+    return _build(text, *match.groups())
 
 
 def parse_loose(text: str) -> date:
     """Any spelling a person types at the terminal."""
     match = _LOOSE.match(text)
     if not match:
-        raise DateError(f"无法识别日期“{text}”，可写成 2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日")
-    return _build(*match.groups(), text)
+        raise DateError(
+            f"无法识别日期“{text}”，可写成 2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日"
+        )
+    return _build(text, *match.groups())

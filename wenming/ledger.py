@@ -7,8 +7,8 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .errors import Problem, Source, WenmingError
 from .checks import check_ledger, evidence_paths
+from .errors import Problem, Source, WenmingError
 from .files import FileFact, inspect
 from .model import Ledger, Plan, Record
 from .parse import parse_plan, parse_record
@@ -129,7 +129,9 @@ def _load_record_folder(ledger: Ledger, folder: Path, year: int) -> None:
         rel = rel_path(ledger.root, path)
         if entry.name.endswith(".yml"):
             ledger.problems.append(
-                Problem(Source(rel), "record-name", "记录文件的扩展名应为 .yaml", "把 .yml 改为 .yaml")
+                Problem(
+                    Source(rel), "record-name", "记录文件的扩展名应为 .yaml", "把 .yml 改为 .yaml"
+                )
             )
             continue
         if not entry.name.endswith(".yaml"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Literal, Union
 
 from .errors import Problem, Source

@@ -89,7 +89,9 @@ class _Reader:
         self.error(line, "wrong-type", f"{what}应为映射（“键: 值”），实际是{_describe(value)}")
         return None
 
-    def keys(self, m: YMap, required: tuple[str, ...], optional: tuple[str, ...], what: str) -> bool:
+    def keys(
+        self, m: YMap, required: tuple[str, ...], optional: tuple[str, ...], what: str
+    ) -> bool:
         allowed = required + optional
         for key in m:
             if key in allowed:
@@ -120,9 +122,7 @@ class _Reader:
         return value
 
     def text(self, m: YMap, key: str, required: bool = False) -> str | None:
-        value = self._typed(
-            m, key, lambda v: not isinstance(v, bool | list | dict), "文字"
-        )
+        value = self._typed(m, key, lambda v: not isinstance(v, bool | list | dict), "文字")
         if value is None:
             if required and key in m and m[key] is None:
                 self.error(m.line_of(key), "missing-field", f"“{key}”不能为空")
@@ -137,7 +137,7 @@ class _Reader:
         value = m.get(key)
         ident = as_id(value)
         if value is not None and not ident:
-            self.error(m.line_of(key), "wrong-type", f"“{key}”应为编号文字，例如 \"6.3\"")
+            self.error(m.line_of(key), "wrong-type", f'“{key}”应为编号文字，例如 "6.3"')
         return ident
 
     def integer(self, m: YMap, key: str, low: int, high: int) -> int | None:
@@ -163,7 +163,9 @@ class _Reader:
             return None
         if value != value or not low <= value <= high:  # NaN compares unequal to itself
             self.error(
-                m.line_of(key), "bad-number", f"“{key}”的值 {value} 不合理，应在 {low:g}～{high:g} 之间"
+                m.line_of(key),
+                "bad-number",
+                f"“{key}”的值 {value} 不合理，应在 {low:g}～{high:g} 之间",
             )
             return None
         return float(value)
@@ -175,12 +177,18 @@ class _Reader:
         if isinstance(value, date):
             return value
         if not isinstance(value, str | YDate):
-            self.error(m.line_of(key), "wrong-type", f"“{key}”应为日期 YYYY-MM-DD，实际是{_describe(value)}")
+            self.error(
+                m.line_of(key),
+                "wrong-type",
+                f"“{key}”应为日期 YYYY-MM-DD，实际是{_describe(value)}",
+            )
             return None
         try:
             return parse_iso(str(value))
         except DateError as exc:
-            self.error(m.line_of(key), "invalid-date", str(exc), "日期写成 YYYY-MM-DD，并确认这一天存在")
+            self.error(
+                m.line_of(key), "invalid-date", str(exc), "日期写成 YYYY-MM-DD，并确认这一天存在"
+            )
             return None
 
     def texts(self, m: YMap, key: str, ids: bool = False) -> tuple[str, ...]:
@@ -196,7 +204,11 @@ class _Reader:
                 text = as_id(item)
             if not text:
                 line = value.line_of(index) if isinstance(value, YList) else m.line_of(key)
-                self.error(line, "wrong-type", f"“{key}”的每一项应为文字，第 {index + 1} 项是{_describe(item)}")
+                self.error(
+                    line,
+                    "wrong-type",
+                    f"“{key}”的每一项应为文字，第 {index + 1} 项是{_describe(item)}",
+                )
                 continue
             result.append(text)
         return tuple(result)
@@ -275,7 +287,11 @@ def parse_plan(data: Any, rel: str) -> tuple[Plan | None, list[Problem]]:
         r.keys(period, ("start", "end"), (), "period")
         start, end = r.date(period, "start"), r.date(period, "end")
         if start and end and start > end:
-            r.error(period.line_of("end"), "bad-period", f"计划期间的结束日期 {end} 早于开始日期 {start}")
+            r.error(
+                period.line_of("end"),
+                "bad-period",
+                f"计划期间的结束日期 {end} 早于开始日期 {start}",
+            )
             start = end = None
     sections = tuple(_section(r, line, s) for line, s in r.items(m, "sections", "sections"))
     plan = Plan(
@@ -329,7 +345,11 @@ def _facts(r: _Reader, m: YMap) -> dict[str, Fact]:
         value = r.number(body, "value", 0, MAX_FIGURE)
         if value is not None:
             facts[name] = Fact(
-                name, value, Source(r.rel, line), r.text(body, "unit") or "", r.text(body, "note") or ""
+                name,
+                value,
+                Source(r.rel, line),
+                r.text(body, "unit") or "",
+                r.text(body, "note") or "",
             )
     return facts
 
@@ -354,7 +374,11 @@ def _units(r: _Reader, m: YMap) -> dict[str, Unit]:
         if not name:
             continue
         if name in units:
-            r.error(line, "duplicate-unit", f"单位“{name}”重复定义（第一次在第 {units[name].source.line} 行）")
+            r.error(
+                line,
+                "duplicate-unit",
+                f"单位“{name}”重复定义（第一次在第 {units[name].source.line} 行）",
+            )
             continue
         placeholder = u.get("placeholder", False)
         if not isinstance(placeholder, bool):
@@ -413,7 +437,9 @@ def _task(r: _Reader, line: int, m: YMap, section_id: str) -> Task | None:
             f"章节 {section_id} 下的任务编号应为“{section_id}”或“{section_id}.N”",
         )
     requirements = tuple(
-        req for rl, rm in r.items(m, "requirements", "requirements") if (req := _requirement(r, rl, rm))
+        req
+        for rl, rm in r.items(m, "requirements", "requirements")
+        if (req := _requirement(r, rl, rm))
     )
     return Task(
         id=task_id,
@@ -455,7 +481,11 @@ def _requirement(r: _Reader, line: int, m: YMap) -> Requirement | None:
     if kind == "festival":
         festivals = r.texts(m, "festivals")
         window = r.integer(m, "window_days", 0, 60) if "window_days" in m else 7
-        return FestivalReq(festivals=festivals, window_days=window, **common) if window is not None else None
+        return (
+            FestivalReq(festivals=festivals, window_days=window, **common)
+            if window is not None
+            else None
+        )
     if kind == "fixed_date":
         return _fixed_date(r, m, common)
     if kind == "deadline":
@@ -489,11 +519,15 @@ def _fixed_date(r: _Reader, m: YMap, common: dict[str, Any]) -> FixedDateReq | N
     month_day = (int(match.group(1)), int(match.group(2))) if match else None
     # 2000 is a leap year, so 02-29 is accepted here and clamped per plan year later.
     if month_day is None or not _valid_month_day(*month_day):
-        r.error(m.line_of("date"), "invalid-date", f"固定日期“{raw}”无效，应写成 MM-DD，例如 \"03-05\"")
+        r.error(
+            m.line_of("date"), "invalid-date", f'固定日期“{raw}”无效，应写成 MM-DD，例如 "03-05"'
+        )
         return None
     if window is None:
         return None
-    return FixedDateReq(month=month_day[0], day=month_day[1], label=common["name"], window_days=window, **common)
+    return FixedDateReq(
+        month=month_day[0], day=month_day[1], label=common["name"], window_days=window, **common
+    )
 
 
 def _valid_month_day(month: int, day: int) -> bool:
@@ -510,7 +544,9 @@ RECORD_REQUIRED = ("schema_version", "date", "tasks", "type", "title", "unit")
 RECORD_OPTIONAL = ("place", "participants", "figures", "extra", "summary", "evidence")
 
 
-def parse_record(data: Any, rel: str, record_id: str, year: int) -> tuple[Record | None, list[Problem]]:
+def parse_record(
+    data: Any, rel: str, record_id: str, year: int
+) -> tuple[Record | None, list[Problem]]:
     r = _Reader(rel)
     m = r.mapping(data, 1, "记录文件")
     if m is None:
@@ -527,7 +563,9 @@ def parse_record(data: Any, rel: str, record_id: str, year: int) -> tuple[Record
     title = r.text(m, "title", required=True)
     unit = r.text(m, "unit", required=True)
     figures = _record_figures(r, m, lines)
-    extra = r.mapping(m["extra"], m.line_of("extra"), "“extra”") if m.get("extra") is not None else None
+    extra = (
+        r.mapping(m["extra"], m.line_of("extra"), "“extra”") if m.get("extra") is not None else None
+    )
     record = Record(
         id=record_id,
         year=year,
@@ -576,10 +614,20 @@ def _evidence(r: _Reader, line: int, m: YMap) -> Evidence:
         )
     sha = r.text(m, "sha256")
     if sha is not None and not _SHA256.match(sha):
-        r.error(m.line_of("sha256"), "sha256-format", "sha256 应为 64 位小写十六进制数", "运行 sha256sum 文件名 得到正确的值")
+        r.error(
+            m.line_of("sha256"),
+            "sha256-format",
+            "sha256 应为 64 位小写十六进制数",
+            "运行 sha256sum 文件名 得到正确的值",
+        )
         sha = None
     if file and sha is None and "sha256" not in m:
-        r.error(line, "missing-field", "文件类佐证材料缺少“sha256”", f"运行 sha256sum '{file}'，把结果写入 sha256")
+        r.error(
+            line,
+            "missing-field",
+            "文件类佐证材料缺少“sha256”",
+            f"运行 sha256sum '{file}'，把结果写入 sha256",
+        )
     if url and not re.match(r"^https?://\S+$", url):
         r.error(m.line_of("url"), "bad-url", f"网址“{url}”无效，应以 http:// 或 https:// 开头")
     return Evidence(

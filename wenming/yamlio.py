@@ -130,7 +130,7 @@ class _Walker:
             return str(node.value)
         if tag == f"{_TAG}timestamp":
             return YDate(node.value)
-        if tag == f"{_TAG}float":
+        if tag == f"{_TAG}float" and isinstance(node, yaml.ScalarNode):
             value = YFloat(_CONSTRUCTOR.construct_yaml_float(node))
             value.raw = str(node.value)
             return value
@@ -246,13 +246,13 @@ class _Dumper(_BaseDumper):
     pass
 
 
-def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar(f"{_TAG}str", value, style=style)
 
 
-_Dumper.add_representer(str, _str_presenter)
-_Dumper.add_representer(YDate, _str_presenter)
+_Dumper.add_representer(str, _str_presenter)  # type: ignore[arg-type]
+_Dumper.add_representer(YDate, _str_presenter)  # type: ignore[arg-type]
 
 
 def dump(data: Any) -> str:
@@ -266,4 +266,3 @@ def dump(data: Any) -> str:
         width=10_000,
         indent=2,
     )
-

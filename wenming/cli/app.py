@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Sequence
@@ -11,16 +10,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+# typer vendors its own click; its exception and context types live there.
+from typer._click import exceptions as _click_exc
+from typer._click.core import Context
+from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
 from ..errors import WenmingError
 from ..ledger import find_root
-
-try:  # typer ≥ 0.24 vendors click; older releases depend on it
-    from typer._click import exceptions as _click_exc
-except ImportError:  # pragma: no cover
-    from click import exceptions as _click_exc  # type: ignore[no-redef]
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -43,7 +42,10 @@ _USAGE_WORDS = (
     ("Usage:", "用法："), ("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."),
 )  # fmt: skip
 _USAGE_MESSAGES = (
-    (re.compile(r"No such command '(.+?)'\. Did you mean (.+)\?"), "没有这个命令：{0}（是不是 {1}？）"),
+    (
+        re.compile(r"No such command '(.+?)'\. Did you mean (.+)\?"),
+        "没有这个命令：{0}（是不是 {1}？）",
+    ),
     (re.compile(r"No such command '(.+?)'\."), "没有这个命令：{0}"),
     (re.compile(r"Got unexpected extra argument\(s\) \((.+)\)"), "多余的参数：{0}"),
     (re.compile(r"Missing command\."), "缺少命令"),
@@ -61,19 +63,19 @@ def _translate(message: str) -> str:
 class _Chinese:
     """Chinese usage line and help option for commands and groups alike."""
 
-    def get_usage(self, ctx: typer.Context) -> str:
+    def get_usage(self, ctx: Context) -> str:
         usage = str(super().get_usage(ctx))  # type: ignore[misc]
         for english, chinese in _USAGE_WORDS:
             usage = usage.replace(english, chinese)
         return usage
 
-    def get_help_option(self, ctx: typer.Context) -> Any:
+    def get_help_option(self, ctx: Context) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = "显示本帮助并退出"
         return option
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         _localise_help()
         super().format_help(ctx, formatter)  # type: ignore[misc]
 
@@ -106,10 +108,10 @@ class Group(_Chinese, TyperGroup):
             hint = f"是不是 {'、'.join(sorted(exc.possibilities))}？" if exc.possibilities else ""
             code = _usage(f"没有这个选项：{exc.option_name}", hint, exc.ctx)
         except _click_exc.MissingParameter as exc:
-            name = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else ""
+            name = exc.param.get_error_hint() if exc.param else ""
             code = _usage(f"缺少必填的参数 {name}", "", exc.ctx)
         except _click_exc.BadParameter as exc:
-            name = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else ""
+            name = exc.param.get_error_hint() if exc.param else ""
             code = _usage(f"{name} 的值无效：{exc.message}", "", exc.ctx)
         except _click_exc.UsageError as exc:
             code = _usage(_translate(exc.message), "", exc.ctx)
@@ -119,7 +121,9 @@ class Group(_Chinese, TyperGroup):
             code = 0
         except OSError as exc:
             where = f"：{exc.filename}" if exc.filename else ""
-            code = report_error(f"文件操作失败（{exc.strerror or exc}）{where}", "检查路径、权限和磁盘空间")
+            code = report_error(
+                f"文件操作失败（{exc.strerror or exc}）{where}", "检查路径、权限和磁盘空间"
+            )
         if standalone_mode:
             sys.exit(code)
         return code
@@ -132,9 +136,11 @@ def report_error(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> int
     return code
 
 
-def _usage(message: str, hint: str, ctx: typer.Context | None) -> int:
+def _usage(message: str, hint: str, ctx: Context | None) -> int:
     path = ctx.command_path if ctx else "wenming"
-    return report_error(message, (hint + " " if hint else "") + f"运行 {path} --help 查看用法", EXIT_USAGE)
+    return report_error(
+        message, (hint + " " if hint else "") + f"运行 {path} --help 查看用法", EXIT_USAGE
+    )
 
 
 @dataclass(frozen=True)
@@ -183,4 +189,4 @@ def _global(
 
 def ledger_root(ctx: typer.Context) -> Path:
     options = ctx.find_object(Options)
-    return find_root(options.repo if options else None, Path(os.getcwd()))
+    return find_root(options.repo if options else None, Path.cwd())
