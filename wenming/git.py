@@ -1,0 +1,166 @@
+"""The only module that runs git: repository facts, `git init`, hooks and path-limited commits."""
+
+from __future__ import annotations
+
+import os
+import random
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+LOCK_WAIT_ENV = "WENMING_GIT_LOCK_WAIT"
+DEFAULT_LOCK_WAIT = 30.0  # seconds; parallel commits queue on index.lock while hooks run
+_LOCK_SIGNS = ("index.lock", "cannot lock ref", "Unable to create", "unable to lock")
+
+
+@dataclass(frozen=True)
+class CommitOutcome:
+    """What happened to a commit: done (with its short hash), or why not and how to finish."""
+
+    ok: bool
+    commit: str | None = None
+    reason: str = ""
+    command: str = ""
+
+
+class _Failed(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def available() -> bool:
+    return shutil.which("git") is not None
+
+
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # LC_ALL=C keeps git's own messages in English, so lock errors can be recognised.
+    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"}
+    return subprocess.run(
+        ["git", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        check=False,
+    )
+
+
+def is_repository(root: Path) -> bool:
+    if not available():
+        return False
+    done = _run(root, "rev-parse", "--is-inside-work-tree")
+    return done.returncode == 0 and done.stdout.strip() == "true"
+
+
+def head_commit(root: Path) -> str | None:
+    """The short hash of HEAD, or None outside git (or before the first commit, or without git)."""
+    if not available():
+        return None
+    done = _run(root, "rev-parse", "--short", "HEAD")
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def identity(root: Path) -> tuple[str | None, str | None]:
+    """The author name and email git would use from the environment or config (no guessing)."""
+    values: list[str | None] = []
+    for env_key, config_key in (
+        ("GIT_AUTHOR_NAME", "user.name"),
+        ("GIT_AUTHOR_EMAIL", "user.email"),
+    ):
+        value = os.environ.get(env_key, "").strip()
+        if not value and config_key == "user.email":
+            value = os.environ.get("EMAIL", "").strip()
+        if not value:
+            done = _run(root, "config", "--get", config_key)
+            value = done.stdout.strip() if done.returncode == 0 else ""
+        values.append(value or None)
+    return values[0], values[1]
+
+
+def init_repository(root: Path) -> None:
+    done = _run(root, "init", "-q")
+    if done.returncode != 0:
+        raise OSError(f"git init 失败：{_tail(done)}")
+
+
+def hook_path(root: Path, name: str) -> Path:
+    done = _run(root, "rev-parse", "--git-path", f"hooks/{name}")
+    return (root / done.stdout.strip()).resolve()
+
+
+def finish_command(root: Path, paths: Sequence[str], message: str) -> str:
+    """The exact shell command that commits `paths` the way wenming would have."""
+    quoted = " ".join(shlex.quote(p) for p in paths)
+    where = shlex.quote(str(root))
+    return (
+        f"git -C {where} add -- {quoted} && "
+        f"git -C {where} commit -m {shlex.quote(message)} -- {quoted}"
+    )
+
+
+def _lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get(LOCK_WAIT_ENV, DEFAULT_LOCK_WAIT)))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT
+
+
+def _tail(done: subprocess.CompletedProcess[str], lines: int = 6) -> str:
+    text = (done.stderr.strip() or done.stdout.strip()).splitlines()
+    return "\n".join(text[-lines:]) or f"退出码 {done.returncode}"
+
+
+def _retrying(root: Path, args: Sequence[str], deadline: float) -> subprocess.CompletedProcess[str]:
+    """Run git, retrying while another git process holds a lock, until `deadline`."""
+    while True:
+        done = _run(root, *args)
+        output = done.stderr + done.stdout
+        locked = done.returncode != 0 and any(sign in output for sign in _LOCK_SIGNS)
+        if not locked:
+            return done
+        if time.monotonic() >= deadline:
+            raise _Failed(
+                "git 的索引被另一个进程锁定（.git/index.lock），等待后仍未释放。"
+                "如果确认没有其他 git 程序在运行，可删除该锁文件后再提交"
+            )
+        time.sleep(random.uniform(0.05, 0.3))
+
+
+def commit_paths(root: Path, paths: Sequence[str], message: str) -> CommitOutcome:
+    """Commit exactly `paths` (relative to `root`), leaving the user's other changes untouched."""
+    command = finish_command(root, paths, message)
+    try:
+        _commit(root, paths, message)
+    except _Failed as failure:
+        return CommitOutcome(False, reason=failure.reason, command=command)
+    return CommitOutcome(True, commit=head_commit(root), command=command)
+
+
+def _commit(root: Path, paths: Sequence[str], message: str) -> None:
+    if not available():
+        raise _Failed("找不到 git 程序（PATH 中没有 git）")
+    if not is_repository(root):
+        raise _Failed(f"台账目录 {root} 不是 git 仓库")
+    name, email = identity(root)
+    if not name or not email:
+        raise _Failed(
+            "没有设置 git 提交人身份（user.name / user.email）。先运行："
+            'git config --global user.name "你的姓名" && '
+            'git config --global user.email "你的邮箱"'
+        )
+    deadline = time.monotonic() + _lock_wait()
+    added = _retrying(root, ["add", "--", *paths], deadline)
+    if added.returncode != 0:
+        raise _Failed(f"git add 失败：{_tail(added)}")
+    # With pathspecs, `git commit` builds the commit from HEAD plus only these paths, so
+    # whatever else the user has staged or modified stays exactly as it was.
+    done = _retrying(root, ["commit", "-q", "-m", message, "--", *paths], deadline)
+    if done.returncode != 0:
+        raise _Failed(f"git commit 未成功（可能是提交钩子 pre-commit 拒绝了提交）：\n{_tail(done)}")
