@@ -285,20 +285,18 @@ def evidence_paths(ledger: Ledger) -> set[str]:
 
 
 def check_records(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Problem]:
+    years = {int(path.split("/")[1]) for path in ledger.record_files}
+    for year in sorted(years - set(ledger.plans) - ledger.broken_plans):
+        yield Problem(
+            Source(f"records/{year}"),
+            "no-plan",
+            f"有 {year} 年的记录，但没有 plan/{year}.yaml",
+            f"添加 {year} 年的计划（wenming plan import 或复制上一年的计划修改）",
+        )
     by_id: dict[str, list[Record]] = defaultdict(list)
-    missing_plans: set[int] = set()
     for record in ledger.records:
         by_id[record.id].append(record)
-        plan = ledger.plans.get(record.year)
-        if plan is None and record.year not in missing_plans:
-            missing_plans.add(record.year)
-            yield Problem(
-                Source(f"records/{record.year}"),
-                "no-plan",
-                f"有 {record.year} 年的记录，但没有 plan/{record.year}.yaml",
-                f"添加 {record.year} 年的计划（wenming plan import 或复制上一年的计划修改）",
-            )
-        yield from check_record(record, plan, files)
+        yield from check_record(record, ledger.plans.get(record.year), files)
     for record_id, same in by_id.items():
         if len(same) > 1:
             for record in same:

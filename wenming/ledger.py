@@ -73,11 +73,10 @@ def _load_plans(ledger: Ledger) -> None:
             continue
         data, problems = load_file(path, rel, MAX_PLAN_BYTES)
         ledger.problems.extend(problems)
-        if data is None:
-            continue
-        plan, problems = parse_plan(data, rel)
+        plan, problems = parse_plan(data, rel) if data is not None else (None, [])
         ledger.problems.extend(problems)
         if plan is None:
+            ledger.broken_plans.add(int(path.stem))
             continue
         if plan.year != int(path.stem):
             ledger.problems.append(
@@ -88,6 +87,7 @@ def _load_plans(ledger: Ledger) -> None:
                     "让文件名和 year 一致",
                 )
             )
+            ledger.broken_plans.add(int(path.stem))
             continue
         ledger.plans[plan.year] = plan
 

@@ -211,3 +211,4 @@ class Ledger:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     record_files: list[str] = field(default_factory=list)
+    broken_plans: set[int] = field(default_factory=set)  # plan files present but unusable

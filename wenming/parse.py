@@ -300,7 +300,7 @@ def parse_plan(data: Any, rel: str) -> tuple[Plan | None, list[Problem]]:
         organisation=r.text(m, "organisation", required=True) or "",
         start=start or date(year or 2000, 1, 1),
         end=end or date(year or 2000, 12, 31),
-        source=Source(rel, m.line),
+        source=Source(rel, m.line_of("year")),
         preamble=r.text(m, "preamble") or "",
         guidance=tuple(_guidance(r, g) for _, g in r.items(m, "guidance", "guidance")),
         attachments=r.texts(m, "attachments"),

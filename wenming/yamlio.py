@@ -28,6 +28,7 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 # PyYAML's most common syntax messages, so a clerk is not left with English jargon.
 _SYNTAX_ZH = {
     "mapping values are not allowed here": "此处不能出现“键: 值”（可能缩进不对，或值里有未加引号的冒号）",
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”（可能缩进不对，或值里有未加引号的冒号）",
     "could not find expected ':'": "缺少冒号“:”",
     "found character that cannot start any token": "出现了不能开始一个值的字符（例如制表符或 @、`）",
     "did not find expected key": "缩进不一致，找不到预期的键",
@@ -217,6 +218,9 @@ def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
                 "台账文件应当是简单的映射和列表；去掉嵌套的锚点和别名",
             )
         ]
+    if walker.problems and any(p.rule == "yaml-tag" for p in walker.problems):
+        # A file with foreign tags is refused whole: its other values are not to be trusted.
+        return None, walker.problems
     return data, walker.problems
 
 
