@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -79,7 +78,7 @@ def test_evidence_symlink_out_of_the_ledger_is_refused(mini_ledger: Path, tmp_pa
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not evidence")
     folder = mini_ledger / "records/2022/20220305-学雷锋志愿服务进社区-0001"
-    os.symlink(secret, folder / "link.png")
+    (folder / "link.png").symlink_to(secret)
     record = mini_ledger / "records/2022/20220305-学雷锋志愿服务进社区-0001.yaml"
     text = record.read_text(encoding="utf-8").replace("照片-1.png", "link.png")
     record.write_text(text, encoding="utf-8")

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from typer.main import get_command
 
 from wenming.cli import app
