@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import check as check  # noqa: F401 - registers the command
+from . import check as check
+from . import status as status
 from .app import app
 
 
