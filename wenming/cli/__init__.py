@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import add as add
 from . import check as check
 from . import status as status
 from .app import app

@@ -1,0 +1,361 @@
+"""`wenming add`: log one activity with its evidence, from options or by answering prompts."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import git
+from ..dates import DateError, parse_loose
+from ..errors import WenmingError
+from ..ledger import load, select_plan
+from ..model import Ledger, MetricReq, Plan, Record
+from ..record import (
+    HOURS_FIGURE,
+    Draft,
+    EvidenceSpec,
+    Prepared,
+    commit_message,
+    default_date,
+    find_tasks,
+    infer_kind,
+    match_names,
+    parse_evidence_option,
+    parse_figure,
+    parse_link_option,
+    parse_pair,
+    prepare,
+    previous_record,
+    task_types,
+    write,
+)
+from .app import EXIT_PROBLEMS, Command, app, ledger_root
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+# Tests replace this to drive the prompts through CliRunner input.
+stdin_is_terminal: Callable[[], bool] = _stdin_is_terminal
+today: Callable[[], date] = date.today
+
+
+@dataclass
+class _Fields:
+    """What the options gave; None marks a field still to ask for."""
+
+    tasks: list[str]
+    day: date | None
+    type: str | None
+    title: str | None
+    unit: str | None
+    place: str | None
+    participants: int | None
+    figures: dict[str, float]
+    extra: dict[str, str]
+    summary: str | None
+    evidence: list[EvidenceSpec]
+    links: list[str]
+    evidence_given: bool = False
+
+    def missing(self) -> list[str]:
+        pairs = (
+            ("--task", bool(self.tasks)),
+            ("--date", self.day is not None),
+            ("--type", bool(self.type)),
+            ("--title", bool(self.title)),
+            ("--unit", bool(self.unit)),
+        )
+        return [name for name, ok in pairs if not ok]
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_loose(text)
+    except DateError as exc:
+        raise WenmingError(str(exc), "例如 --date 2022-03-05") from None
+
+
+@app.command(cls=Command)
+def add(
+    ctx: typer.Context,
+    task: Annotated[
+        list[str] | None, typer.Option("--task", "-t", help="任务编号，如 7.1（可重复）")
+    ] = None,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date", "-d", help="活动日期：2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日"
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--type", help="活动类型（计划 activity_types 之一）")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="活动标题")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="组织单位（计划 units 之一）")
+    ] = None,
+    place: Annotated[str | None, typer.Option("--place", help="活动地点")] = None,
+    participants: Annotated[
+        int | None, typer.Option("--participants", "-n", min=0, help="参与人数")
+    ] = None,
+    hours: Annotated[
+        float | None,
+        typer.Option(
+            "--hours", min=0, help=f"{HOURS_FIGURE}（小时），即 --figure {HOURS_FIGURE}=数值"
+        ),
+    ] = None,
+    figure: Annotated[
+        list[str] | None, typer.Option("--figure", help="数值项：名称=数值（可重复）")
+    ] = None,
+    extra: Annotated[
+        list[str] | None,
+        typer.Option("--extra", help="其他信息：键=值，如 主讲人=王某某（可重复）"),
+    ] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help="活动简介")] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--evidence", help="佐证材料文件：[类型=]路径[|说明]，如 '照片=现场.jpg|说明'（可重复）"
+        ),
+    ] = None,
+    link: Annotated[
+        list[str] | None,
+        typer.Option("--link", help="网页佐证：[类型=]网址[|说明]，类型默认“新闻报道”（可重复）"),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="计划年份（默认按活动日期选择）")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只显示将要写入的记录，不写文件、不提交")
+    ] = False,
+    no_commit: Annotated[bool, typer.Option("--no-commit", help="写入文件但不做 git 提交")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问确认")] = False,
+) -> None:
+    """记录一次活动及其佐证材料，校验后写入 records/<年份>/，并提交到 git。
+
+    缺少必填项（任务、日期、类型、标题、单位）时，在终端中会逐项提问；
+    在脚本中则报错并列出缺少的选项。退出码：0 已写入并提交（或 --dry-run / --no-commit 成功）；
+    1 输入有误未写入任何文件，或记录已写入但 git 提交未完成（会给出完成提交的命令）；2 用法错误。
+    """
+    root = ledger_root(ctx)
+    ledger = load(root)
+    when = _date(day) if day else None
+    plan = select_plan(ledger, year, when or today())
+    figures = dict(parse_figure(text) for text in figure or [])
+    if hours is not None:
+        figures[HOURS_FIGURE] = hours
+    fields = _Fields(
+        tasks=[t.strip() for t in task or []],
+        day=when,
+        type=kind,
+        title=title,
+        unit=unit,
+        place=place,
+        participants=participants,
+        figures=figures,
+        extra=dict(parse_pair(text, "--extra") for text in extra or []),
+        summary=summary,
+        evidence=[parse_evidence_option(text, plan.evidence_kinds) for text in evidence or []],
+        links=list(link or []),
+        evidence_given=bool(evidence),
+    )
+    interactive = bool(fields.missing()) and stdin_is_terminal()
+    if fields.missing() and not interactive:
+        raise WenmingError(
+            f"缺少必填项：{'、'.join(fields.missing())}",
+            "在命令中补上这些选项，或在终端中直接运行 wenming add 按提示输入",
+            exit_code=2,
+        )
+    if interactive:
+        _ask(
+            fields,
+            plan,
+            previous_record(ledger, plan, fields.tasks[0]) if fields.tasks else None,
+            ledger,
+        )
+    draft = Draft(
+        date=fields.day or today(),
+        tasks=tuple(fields.tasks),
+        type=fields.type or "",
+        title=fields.title or "",
+        unit=fields.unit or "",
+        place=fields.place or "",
+        participants=fields.participants,
+        figures=fields.figures,
+        extra=fields.extra,
+        summary=fields.summary or "",
+        evidence=tuple(fields.evidence),
+        links=tuple(parse_link_option(text, plan.evidence_kinds) for text in fields.links),
+    )
+    prepared = prepare(root, plan, draft)
+    for note in prepared.notes:
+        typer.echo(note, err=True)
+    if dry_run:
+        typer.echo(f"# 将写入 {prepared.rel}（--dry-run，未写入任何文件）")
+        typer.echo(prepared.text, nl=False)
+        return
+    if interactive and not yes:
+        typer.echo(f"\n将写入 {prepared.rel}：\n")
+        typer.echo(prepared.text)
+        if not typer.confirm("确认写入" + ("" if no_commit else "并提交") + "？", default=True):
+            raise typer.Abort()
+    written = write(root, plan, prepared)
+    _report(root, written, no_commit)
+
+
+def _report(root: Path, written: Prepared, no_commit: bool) -> None:
+    count = len(written.files)
+    typer.echo(f"已写入 {written.rel}" + (f"（佐证材料 {count} 个）" if count else ""))
+    message = commit_message(written.record)
+    if no_commit:
+        typer.echo("未提交（--no-commit）。需要时运行：", err=True)
+        typer.echo(f"  {git.finish_command(root, written.paths, message)}", err=True)
+        return
+    outcome = git.commit_paths(root, written.paths, message)
+    if outcome.ok:
+        typer.echo(f"已提交 {outcome.commit or ''}：{message}")
+        return
+    typer.echo(f"错误：记录已保存在 {written.rel}，但没有提交到 git：{outcome.reason}", err=True)
+    typer.echo(f"  提示：解决后运行以下命令完成提交：\n  {outcome.command}", err=True)
+    raise typer.Exit(EXIT_PROBLEMS)
+
+
+# ---------------------------------------------------------------- prompts
+
+
+def _pick(label: str, names: Sequence[str], default: str | None) -> str:
+    """Ask for one of `names` by number, full name or a part of it."""
+    typer.echo(f"可选的{label}：")
+    typer.echo("  " + "  ".join(f"{i}.{n}" for i, n in enumerate(names, 1)))
+    while True:
+        answer = typer.prompt(f"{label}（输入序号、名称或其中几个字）", default=default or None)
+        found = match_names(names, str(answer))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            typer.echo(f"有 {len(found)} 项符合：{'、'.join(found)}，请再具体一些。")
+        else:
+            typer.echo(f"没有符合“{answer}”的{label}，请重新输入。")
+
+
+def _pick_task(plan: Plan) -> str:
+    typer.echo(f"{plan.year} 年计划的任务：")
+    for task in plan.tasks.values():
+        typer.echo(f"  {task.id:<6} {task.title}")
+    while True:
+        answer = str(typer.prompt("任务（输入编号，或标题中的几个字）"))
+        found = find_tasks(plan, answer)
+        if len(found) == 1:
+            typer.echo(f"已选：{found[0].id} {found[0].title}")
+            return found[0].id
+        if found:
+            typer.echo("有多个任务符合：" + "；".join(f"{t.id} {t.title}" for t in found))
+        else:
+            typer.echo(f"没有符合“{answer}”的任务，请重新输入。")
+
+
+def _ask_date(plan: Plan, default: date) -> date:
+    while True:
+        answer = str(typer.prompt("活动日期", default=default.isoformat()))
+        try:
+            return parse_loose(answer)
+        except DateError as exc:
+            typer.echo(str(exc))
+
+
+def _optional_int(label: str, default: int | None) -> int | None:
+    while True:
+        answer = str(typer.prompt(label, default="" if default is None else str(default))).strip()
+        if not answer:
+            return None
+        if answer.isdigit():
+            return int(answer)
+        typer.echo("请输入不小于 0 的整数，或直接回车跳过。")
+
+
+def _optional_number(label: str) -> float | None:
+    while True:
+        answer = str(typer.prompt(label, default="")).strip()
+        if not answer:
+            return None
+        try:
+            value = float(answer)
+        except ValueError:
+            value = -1.0
+        if value >= 0:
+            return value
+        typer.echo("请输入不小于 0 的数字，或直接回车跳过。")
+
+
+def _wants_hours(plan: Plan, task_ids: Sequence[str], previous: Record | None) -> bool:
+    if HOURS_FIGURE not in plan.figures:
+        return False
+    if previous is not None and HOURS_FIGURE in previous.figures:
+        return True
+    return any(
+        isinstance(req, MetricReq) and req.field == HOURS_FIGURE
+        for task_id in task_ids
+        if task_id in plan.tasks
+        for req in plan.tasks[task_id].requirements
+    )
+
+
+def _ask_evidence(plan: Plan) -> list[EvidenceSpec]:
+    specs: list[EvidenceSpec] = []
+    while True:
+        answer = str(typer.prompt("佐证材料文件路径（直接回车结束）", default="")).strip()
+        if not answer:
+            return specs
+        path = Path(answer.strip("'\"")).expanduser()
+        if not path.is_file():
+            typer.echo(f"找不到文件“{path}”，请重新输入。")
+            continue
+        guess = infer_kind(path.name)
+        kind = _pick("佐证材料类型", list(plan.evidence_kinds), guess)
+        caption = str(typer.prompt("说明（时间、地点、人物、事由；回车使用默认说明）", default=""))
+        specs.append(EvidenceSpec(path, kind, caption.strip()))
+
+
+def _ask(fields: _Fields, plan: Plan, previous: Record | None, ledger: Ledger) -> None:
+    """Prompt, in order, for every field the options left out."""
+    if not fields.tasks:
+        fields.tasks = [_pick_task(plan)]
+        previous = previous_record(ledger, plan, fields.tasks[0])
+    if previous is not None:
+        typer.echo(f"（默认值取自本任务最近一条记录：{previous.date} {previous.title}）")
+    task = plan.tasks.get(fields.tasks[0])
+    if fields.day is None:
+        fields.day = _ask_date(plan, default_date(plan, today()))
+    if not fields.type:
+        guesses = task_types(task) if task else []
+        default = previous.type if previous else (guesses[0] if guesses else None)
+        fields.type = _pick("活动类型", list(plan.activity_types), default)
+    if not fields.title:
+        while not fields.title:
+            fields.title = str(typer.prompt("活动标题")).strip()
+    if not fields.unit:
+        default = previous.unit if previous else (task.lead[0] if task and task.lead else None)
+        fields.unit = _pick("组织单位", list(plan.units), default)
+    if fields.place is None:
+        default_place = previous.place if previous else ""
+        fields.place = str(typer.prompt("活动地点（可回车跳过）", default=default_place)).strip()
+    if fields.participants is None:
+        fields.participants = _optional_int(
+            "参与人数（可回车跳过）", previous.participants if previous else None
+        )
+    if HOURS_FIGURE not in fields.figures and _wants_hours(plan, fields.tasks, previous):
+        value = _optional_number(f"{HOURS_FIGURE}（小时，可回车跳过）")
+        if value is not None:
+            fields.figures = {**fields.figures, HOURS_FIGURE: value}
+    if fields.summary is None:
+        fields.summary = str(typer.prompt("活动简介（可回车跳过）", default="")).strip()
+    if not fields.evidence_given:
+        fields.evidence = _ask_evidence(plan)
