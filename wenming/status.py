@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -33,6 +35,8 @@ class State(str, Enum):
     NOT_STARTED = "未开展"
 
 
+# Words a POSIX shell passes through unchanged; CJK letters count as \w.
+_SHELL_SAFE = re.compile(r"[\w.\-/:=%+@,，、（）]+")
 STATE_ORDER = (State.LATE, State.NOT_STARTED, State.ON_TRACK, State.DONE)
 _OP_WORDS = {">": "超过", ">=": "不低于", "<": "低于", "<=": "不超过", "==": "等于"}
 
@@ -520,3 +524,90 @@ def _evidence_set(ctx: _Context, req: EvidenceSetReq) -> RequirementProgress:
         req.kind, describe(req, ctx.plan), _state(met, ctx.ended and not met, bool(records)), met,
         complete, len(records), f"{complete}/{len(records)} 条", missing, reason, todo=todo,
     )  # fmt: skip
+
+
+def select(
+    progress: PlanProgress,
+    plan: Plan,
+    *,
+    unit: str | None = None,
+    section: str | None = None,
+    state: State | None = None,
+) -> PlanProgress:
+    """The same progress with only the tasks a view asks for."""
+    tasks = [
+        t
+        for t in progress.tasks
+        if (unit is None or role(plan, t, unit) is not None)
+        and (section is None or t.section == section)
+        and (state is None or t.state is state)
+    ]
+    return replace(progress, tasks=tuple(tasks))
+
+
+def role(plan: Plan, task: TaskProgress, unit: str) -> str | None:
+    """“牵头” or “配合” when `unit` leads or cooperates on the task (also through a collective)."""
+
+    def covers(names: tuple[str, ...]) -> bool:
+        return any(
+            n == unit or unit in plan.units[n].members for n in names if n in plan.units
+        ) or (unit in names)
+
+    if covers(task.lead):
+        return "牵头"
+    if covers(task.cooperating):
+        return "配合"
+    return None
+
+
+def timeline(
+    plan: Plan, records: Sequence[Record], as_of: date
+) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[int, ...]], ...]]:
+    """Records per month per section up to `as_of`: (month labels, (section id, counts) rows)."""
+    as_of = clamp(as_of, plan)
+    months = periods("month", plan.start, plan.end)
+    section_of = {task.id: section.id for section in plan.sections for task in section.tasks}
+    counts = {section.id: [0] * len(months) for section in plan.sections}
+    for record in records:
+        if record.date > as_of:
+            continue
+        index = next((i for i, m in enumerate(months) if record.date in m), None)
+        if index is None:
+            continue
+        for section_id in dict.fromkeys(section_of[t] for t in record.tasks if t in section_of):
+            counts[section_id][index] += 1
+    rows = tuple((sid, tuple(row)) for sid, row in counts.items())
+    return tuple(m.label for m in months), rows
+
+
+def todo_command(
+    plan: Plan, task: TaskProgress, req: RequirementProgress | None, todo: Todo, unit: str | None
+) -> str | None:
+    """A `wenming add …` line that logs a record closing the gap, or None for evidence gaps."""
+    if todo.record_id is not None:
+        return None
+    who = unit or (task.lead[0] if task.lead else None)
+    args = ["wenming", "add", "--task", task.task_id]
+    if todo.type:
+        args += ["--type", todo.type]
+    if who:
+        args += ["--unit", who]
+    if todo.date:
+        args += ["--date", todo.date.isoformat()]
+    title = _proposed_title(req, todo)
+    if title:
+        args += ["--title", title]
+    if todo.figure is not None and todo.amount is not None:
+        if todo.figure == "participants":
+            args += ["--participants", number(todo.amount)]
+        else:
+            args += ["--figure", f"{todo.figure}={number(todo.amount)}"]
+    return " ".join(a if _SHELL_SAFE.fullmatch(a) else shlex.quote(a) for a in args)
+
+
+def _proposed_title(req: RequirementProgress | None, todo: Todo) -> str | None:
+    if req is None or not todo.type:
+        return None
+    if req.kind == "count" and todo.what not in ("全年", "计划期内"):
+        return f"{todo.what}{todo.type}"
+    return None

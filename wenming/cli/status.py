@@ -1,0 +1,126 @@
+"""`wenming status`: where the campaign stands against the plan, and what to do next."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from ..dates import DateError, parse_loose
+from ..errors import Severity, WenmingError
+from ..ledger import load, records_of, select_plan
+from ..render import console, status_table, task_detail, timeline_table, todo_lines
+from ..status import State, evaluate, select, timeline
+from .app import EXIT_PROBLEMS, Command, app, ledger_root
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_loose(text)
+    except DateError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _state(text: str | None, option: str) -> State | None:
+    if text is None:
+        return None
+    for state in State:
+        if text == state.value:
+            return state
+    choices = "、".join(s.value for s in State)
+    raise typer.BadParameter(f"“{text}”不是状态，可选：{choices}", param_hint=option)
+
+
+@app.command(cls=Command)
+def status(
+    ctx: typer.Context,
+    task: Annotated[
+        str | None,
+        typer.Argument(help="只看这一项任务的全部细节（任务编号，如 7.1）", show_default=False),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="计划年份（默认为覆盖今天的计划）")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="按哪一天的情况统计（默认今天，超出计划期时取计划期首尾）"),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="只看该单位牵头或配合的任务")
+    ] = None,
+    section: Annotated[
+        str | None, typer.Option("--section", "-s", help="只看某一板块，如 2 或 7")
+    ] = None,
+    only: Annotated[
+        str | None,
+        typer.Option("--status", help="只看某一状态的任务：已完成、进行中、滞后、未开展"),
+    ] = None,
+    todo: Annotated[
+        bool,
+        typer.Option("--todo", help="列出每项未达成的要求，并给出可直接运行的 wenming add 命令"),
+    ] = False,
+    show_timeline: Annotated[
+        bool, typer.Option("--timeline", help="按月、按板块显示活动记录数量")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出统计结果")] = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help="有任务处于该状态（如 滞后）时退出码为 1，便于定期提醒"),
+    ] = None,
+) -> None:
+    """统计创建进度：每项任务的完成情况、滞后原因与牵头单位。
+
+    状态按截至 --as-of 当天（含当天）的记录计算：已完成、进行中、滞后（已过的周期、
+    节日或截止日期未达成）、未开展（尚无记录）。
+    """
+    day = _as_of(as_of)
+    wanted = _state(only, "--status")
+    failing = _state(fail_on, "--fail-on")
+    root = ledger_root(ctx)
+    ledger = load(root)
+    errors = sum(p.severity is Severity.ERROR for p in ledger.problems)
+    if errors:
+        typer.echo(
+            f"注意：台账中有 {errors} 个错误，以下统计可能不完整；请运行 wenming check 查看。",
+            err=True,
+        )
+    plan = select_plan(ledger, year, date.today())
+    if unit is not None and unit not in plan.units:
+        raise WenmingError(f"计划中没有单位“{unit}”", "可选单位：" + "、".join(plan.units))
+    if section is not None and section not in {s.id for s in plan.sections}:
+        ids = "、".join(s.id for s in plan.sections)
+        raise WenmingError(f"计划中没有板块“{section}”", f"板块编号：{ids}")
+    if task is not None and task not in plan.tasks:
+        raise WenmingError(f"计划中没有任务“{task}”", "运行 wenming status 查看全部任务编号")
+    records = records_of(ledger, plan)
+    progress = evaluate(plan, records, day or date.today())
+    shown = select(progress, plan, unit=unit, section=section, state=wanted)
+    if task is not None:
+        shown = select(progress, plan)
+        shown = type(shown)(
+            shown.year, shown.as_of, shown.start, shown.end,
+            tuple(t for t in shown.tasks if t.task_id == task),
+        )  # fmt: skip
+    by_id = {r.id: r for r in records}
+    out = console()
+    if as_json:
+        typer.echo(json.dumps(shown.to_dict(), ensure_ascii=False, indent=2))
+    elif show_timeline:
+        months, rows = timeline(plan, records, progress.as_of)
+        if section is not None:
+            rows = tuple(r for r in rows if r[0] == section)
+        out.print(f"{plan.year} 年各板块每月活动记录数（截至 {progress.as_of.isoformat()}）")
+        out.print(timeline_table(plan, months, rows))
+    elif todo:
+        for line in todo_lines(shown, plan, by_id, unit):
+            typer.echo(line)
+    elif task is not None:
+        out.print(task_detail(shown.tasks[0], plan, by_id))
+    else:
+        out.print(status_table(shown, plan, unit, out.width))
+    if failing is not None and any(t.state is failing for t in shown.tasks):
+        raise typer.Exit(EXIT_PROBLEMS)

@@ -1,0 +1,207 @@
+"""Rich views of plan progress: the status table, one task in full, the to-do list and the timeline."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from .model import Plan, Record
+from .status import (
+    STATE_ORDER,
+    PlanProgress,
+    State,
+    TaskProgress,
+    role,
+    todo_command,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+STATE_STYLES: dict[State, str] = {
+    State.DONE: "green",
+    State.ON_TRACK: "cyan",
+    State.LATE: "bold red",
+    State.NOT_STARTED: "yellow",
+}
+_NUMERALS = "一二三四五六七八九十"
+
+
+def section_numeral(section_id: str) -> str:
+    """“一”…“十一” for section ids 1…11 (as the plan numbers them)."""
+    if not section_id.isdigit() or not 0 < int(section_id) < 100:
+        return section_id
+    n = int(section_id)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _NUMERALS[tens - 1] + "十")
+    return head + (_NUMERALS[ones - 1] if ones else "")
+
+
+def console(file: TextIO | None = None) -> Console:
+    """A console that draws colour only on a terminal and never when NO_COLOR is set."""
+    from rich.console import Console
+
+    out = file or sys.stdout
+    no_color = bool(os.environ.get("NO_COLOR")) or not out.isatty()
+    return Console(file=out, no_color=no_color, highlight=False, emoji=False)
+
+
+def _state_text(state: State) -> RenderableType:
+    from rich.text import Text
+
+    return Text(state.value, style=STATE_STYLES[state])
+
+
+def period_line(progress: PlanProgress) -> str:
+    counts = progress.counts
+    parts = "，".join(f"{s.value} {counts[s]}" for s in STATE_ORDER)
+    return (
+        f"{progress.year} 年计划（{progress.start.isoformat()} 至 {progress.end.isoformat()}），"
+        f"截至 {progress.as_of.isoformat()}：共 {len(progress.tasks)} 项任务，{parts}"
+    )
+
+
+def status_table(
+    progress: PlanProgress, plan: Plan, unit: str | None = None, width: int = 80
+) -> RenderableType:
+    """One row per task, grouped by section, with a summary line beneath; fits `width` columns."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", expand=False)
+    table.add_column("编号", no_wrap=True)
+    table.add_column("任务", overflow="fold", max_width=max(16, width - 50))
+    table.add_column(
+        "牵头" if unit is None else "职责",
+        overflow="ellipsis",
+        no_wrap=True,
+        max_width=12 if width < 100 else 22,
+    )
+    table.add_column("记录", justify="right", no_wrap=True)
+    table.add_column("进度", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    titles = {s.id: s.title for s in plan.sections}
+    current = None
+    for task in progress.tasks:
+        if task.section != current:
+            current = task.section
+            head = f"（{section_numeral(current)}）{titles.get(current, '')}"
+            table.add_row("", Text(head, style="bold", overflow="fold"), "", "", "", "")
+        who = "、".join(task.lead) if unit is None else (role(plan, task, unit) or "")
+        table.add_row(
+            task.task_id,
+            Text(task.title, no_wrap=True, overflow="ellipsis"),
+            who,
+            str(len(task.record_ids)),
+            task.progress,
+            _state_text(task.state),
+        )
+    if not progress.tasks:
+        return Text("没有符合条件的任务。")
+    return Group(table, Text(""), Text(period_line(progress)))
+
+
+def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -> RenderableType:
+    """One task in full: who, state and why, each requirement, its records and missing evidence."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    info = Table.grid(padding=(0, 1))
+    info.add_column(style="bold", no_wrap=True)
+    info.add_column()
+    info.add_row("状态", _state_text(task.state))
+    info.add_row("原因", task.reason)
+    info.add_row("牵头单位", "、".join(task.lead) or "—")
+    info.add_row("配合单位", "、".join(task.cooperating) or "—")
+    info.add_row("进度", task.progress)
+
+    reqs = Table(title="要求", title_justify="left", show_lines=False, expand=False)
+    reqs.add_column("要求", overflow="fold", ratio=3)
+    reqs.add_column("进度", no_wrap=True)
+    reqs.add_column("状态", no_wrap=True)
+    reqs.add_column("说明", overflow="fold", ratio=3)
+    for req in task.requirements:
+        reqs.add_row(req.title, req.progress, _state_text(req.state), req.reason)
+
+    recs = Table(title="记录", title_justify="left", expand=False)
+    recs.add_column("日期", no_wrap=True)
+    recs.add_column("类型", no_wrap=True)
+    recs.add_column("标题", overflow="fold")
+    recs.add_column("单位", no_wrap=True)
+    recs.add_column("佐证", overflow="fold")
+    for record_id in task.record_ids:
+        record = records.get(record_id)
+        if record is None:
+            continue
+        kinds = "、".join(dict.fromkeys(e.kind for e in record.evidence)) or "无"
+        recs.add_row(record.date.isoformat(), record.type, record.title, record.unit, kinds)
+
+    parts: list[RenderableType] = [info]
+    if task.requirements:
+        parts.append(reqs)
+    parts.append(recs if task.record_ids else Text("尚无记录。"))
+    gaps = [m for r in task.requirements if r.kind == "evidence_set" for m in r.missing]
+    if gaps:
+        parts.append(Text("缺少佐证材料的记录：", style="bold"))
+        parts.extend(Text(f"  {gap}") for gap in gaps)
+    return Panel(Group(*parts), title=f"{task.task_id} {task.title}", title_align="left")
+
+
+def todo_lines(
+    progress: PlanProgress, plan: Plan, records: Mapping[str, Record], unit: str | None = None
+) -> list[str]:
+    """Each unmet requirement with its gap, owner and a ready-to-run `wenming add` line."""
+    lines: list[str] = []
+    for task in progress.tasks:
+        if task.state is State.DONE:
+            continue
+        owner = unit or "、".join(task.lead) or "—"
+        lines.append(f"【{task.task_id} {task.title}】{task.state.value}　负责：{owner}")
+        for todo in task.todo:
+            lines.append(f"  · {todo.what}")
+            command = todo_command(plan, task, None, todo, unit)
+            if command:
+                lines.append(f"    {command}")
+        for req in task.requirements:
+            if req.met or not req.todo:
+                continue
+            lines.append(f"  · {req.title}（{req.progress}）：{req.reason}")
+            for todo in req.todo:
+                if todo.record_id is not None:
+                    record = records.get(todo.record_id)
+                    where = record.source.path if record else todo.record_id
+                    lines.append(f"    补佐证：{where} 缺 {'、'.join(todo.kinds)}")
+                    continue
+                command = todo_command(plan, task, req, todo, unit)
+                if command:
+                    lines.append(f"    {todo.what}：{command}")
+        lines.append("")
+    if not lines:
+        lines.append("所选任务的要求均已达成，没有待办事项。")
+    return lines
+
+
+def timeline_table(
+    plan: Plan, months: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]
+) -> RenderableType:
+    """Records per month per section, so that bunching before an inspection shows."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False, show_edge=False)
+    table.add_column("板块", no_wrap=True)
+    for label in months:
+        table.add_column(label.replace("月", ""), justify="right", no_wrap=True)
+    table.add_column("合计", justify="right", no_wrap=True)
+    totals = [0] * len(months)
+    for section_id, counts in rows:
+        cells = [str(n) if n else "·" for n in counts]
+        table.add_row(f"（{section_numeral(section_id)}）", *cells, str(sum(counts)))
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    table.add_row(Text("合计", style="bold"), *(str(n) for n in totals), str(sum(totals)))
+    return table
