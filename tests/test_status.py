@@ -40,7 +40,7 @@ def plan_with(*reqs: Requirement, year: int = 2022, start: date | None = None) -
         source=S,
         facts={"注册志愿者人数": Fact("注册志愿者人数", 10, S, "人")},
         units={n: Unit(n, S) for n in ("机关党委", "创建办")},
-        activity_types={t: S for t in ("支委会", "党课", "我们的节日", "志愿服务")},
+        activity_types=dict.fromkeys(("支委会", "党课", "我们的节日", "志愿服务"), S),
         sections=(Section("2", "队伍建设", S, (task,)), Section("9", "其他", S, (bare,))),
     )
 
