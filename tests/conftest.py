@@ -17,6 +17,12 @@ CASES = Path(__file__).parent / "cases"
 MINI_LEDGER = CASES / "ledger"
 REPO_ROOT = Path(__file__).parent.parent
 
+@pytest.fixture(autouse=True)
+def _debug_internal_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let a bug's traceback reach pytest instead of the one-line message users get."""
+    monkeypatch.setenv("WENMING_DEBUG", "1")
+
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "测试员",
     "GIT_AUTHOR_EMAIL": "tester@example.org",

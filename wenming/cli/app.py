@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -23,6 +24,8 @@ from ..ledger import find_root
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+DEBUG_ENV = "WENMING_DEBUG"
 
 
 def _localise_help() -> None:
@@ -123,6 +126,15 @@ class Group(_Chinese, TyperGroup):
             where = f"：{exc.filename}" if exc.filename else ""
             code = report_error(
                 f"文件操作失败（{exc.strerror or exc}）{where}", "检查路径、权限和磁盘空间"
+            )
+        except Exception as exc:
+            # A bug of ours: still one line for the user; the traceback only on request.
+            if os.environ.get(DEBUG_ENV):
+                raise
+            code = report_error(
+                f"内部错误：{type(exc).__name__}: {exc}",
+                f"这是 wenming 的缺陷，请连同所用命令一起报告；设置环境变量 {DEBUG_ENV}=1 可显示详细信息",
+                EXIT_INTERNAL,
             )
         if standalone_mode:
             sys.exit(code)
