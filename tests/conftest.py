@@ -17,6 +17,7 @@ CASES = Path(__file__).parent / "cases"
 MINI_LEDGER = CASES / "ledger"
 REPO_ROOT = Path(__file__).parent.parent
 
+
 @pytest.fixture(autouse=True)
 def _debug_internal_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let a bug's traceback reach pytest instead of the one-line message users get."""
