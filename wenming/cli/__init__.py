@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import add as add
 from . import check as check
 from . import init as init
+from . import plan as plan
 from . import status as status
 from .app import app
 

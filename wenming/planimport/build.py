@@ -1,0 +1,342 @@
+"""Assembling the imported plan: parts, sections, tasks, units and requirements, with a report."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..errors import WenmingError
+from .duties import Duty, is_collective, is_duty_line, is_mask, parse_duty, split_trailing
+from .outline import Node, build_outline
+from .reader import Line
+from .requirements import Found, read_requirements
+
+WORK_WORDS = re.compile(
+    r"创建内容|工作任务|主要任务|重点任务|重点工作|工作内容|具体任务|主要内容|任务分解|主要工作|工作措施|具体措施|工作安排|创建任务|实施内容|主要措施"
+)
+GUIDANCE_WORDS = re.compile(
+    r"指导思想|目标|组织保障|保障措施|工作要求|组织领导|基本原则|工作原则|总体要求|实施步骤|工作步骤"
+)
+_TITLE_WORDS = re.compile(r"计划|方案|要点|安排|规划|实施意见|工作意见")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_ORG_LINE = re.compile(
+    r"^[\u4e00-\u9fff*＊]{2,20}(局|委员会|委|办公室|中心|院|校|学校|医院|公司|集团|政府|党委|党组|厅|所)$"
+)
+_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*")
+_TITLE_ORG = re.compile(r"[（(]([^（）()]{2,20})[)）]\s*$")
+TITLE_MAX = 40
+
+
+@dataclass
+class UnitOut:
+    name: str
+    collective: bool = False
+    placeholder: bool = False
+    comment: str = ""
+
+
+@dataclass
+class ReqOut:
+    fields: dict[str, object]
+    comment: str
+
+
+@dataclass
+class TaskOut:
+    id: str
+    title: str
+    text: str
+    lead: list[str]
+    cooperating: list[str]
+    requirements: list[ReqOut] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    where: str = ""
+
+
+@dataclass
+class SectionOut:
+    id: str
+    title: str
+    tasks: list[TaskOut] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Unplaced:
+    line: Line
+    reason: str
+
+
+@dataclass
+class PlanOut:
+    year: int
+    title: str
+    organisation: str
+    preamble: str = ""
+    guidance: list[tuple[str, str]] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)  # name -> unit
+    figures: dict[str, str] = field(default_factory=dict)  # name -> unit
+    units: list[UnitOut] = field(default_factory=list)
+    activity_types: list[str] = field(default_factory=list)
+    sections: list[SectionOut] = field(default_factory=list)
+    header_comments: list[str] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    title_guessed: bool = False
+    organisation_guessed: bool = False
+
+    @property
+    def tasks(self) -> list[TaskOut]:
+        return [t for s in self.sections for t in s.tasks]
+
+    def requirement_counts(self) -> Counter[str]:
+        return Counter(str(r.fields["kind"]) for t in self.tasks for r in t.requirements)
+
+
+class _Units:
+    """The unit vocabulary in order of first mention; each mask becomes its own placeholder."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, UnitOut] = {}
+        self.placeholders = 0
+
+    def use(self, name: str, why: str) -> str:
+        if is_mask(name):
+            self.placeholders += 1
+            placeholder = f"待定单位{self.placeholders}"
+            self.units[placeholder] = UnitOut(
+                placeholder, placeholder=True, comment=f"原文为“{name}”（{why}），请填写真实名称"
+            )
+            return placeholder
+        if name not in self.units:
+            self.units[name] = UnitOut(name, collective=is_collective(name))
+        return name
+
+    def missing(self, why: str) -> str:
+        self.placeholders += 1
+        placeholder = f"待定单位{self.placeholders}"
+        self.units[placeholder] = UnitOut(placeholder, placeholder=True, comment=why)
+        return placeholder
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"[。；;！!？?]", text, maxsplit=1)[0].strip()
+
+
+def short_title(text: str) -> tuple[str, bool]:
+    """A task title from its text, and whether it had to be cut."""
+    sentence = first_sentence(text)
+    if len(sentence) <= TITLE_MAX:
+        return sentence, False
+    clause = re.split(r"[，,：:]", sentence, maxsplit=1)[0].strip()
+    if 4 <= len(clause) <= TITLE_MAX:
+        return clause, True
+    return sentence[:30] + "…", True
+
+
+def find_year(lines: list[Line], explicit: int | None) -> int:
+    if explicit is not None:
+        return explicit
+    head = " ".join(ln.text for ln in lines[:5])
+    match = _YEAR.search(head)
+    if match:
+        return int(match.group(1))
+    counts = Counter(m.group(1) for ln in lines for m in _YEAR.finditer(ln.text))
+    if counts:
+        return int(counts.most_common(1)[0][0])
+    raise WenmingError("无法从文件中确定计划年份", "用 --year 指定，例如 --year 2022")
+
+
+def build(lines: list[Line], year: int | None = None) -> PlanOut:
+    if not lines:
+        raise WenmingError("文件中没有文字", "确认选对了文件；扫描件（图片）需要先识别成文字")
+    plan_year = find_year(lines, year)
+    plan = PlanOut(plan_year, "", "")
+    lines = _attachments(plan, lines)
+    lines = _signature(plan, lines)
+    root = build_outline(lines)
+    _front(plan, root.body)
+    work = [n for n in root.children if WORK_WORDS.search(n.marker.rest if n.marker else "")]
+    if work:
+        section_nodes = [c for n in work for c in n.children]
+        for node in work:
+            for line in node.body:
+                plan.unplaced.append(
+                    Unplaced(
+                        line, f"“{node.marker.rest if node.marker else ''}”的导语，未归入任何任务"
+                    )
+                )
+        guidance_nodes = [n for n in root.children if n not in work]
+    else:
+        section_nodes = [
+            n for n in root.children if not GUIDANCE_WORDS.search(n.marker.rest if n.marker else "")
+        ]
+        guidance_nodes = [n for n in root.children if n not in section_nodes]
+    if not section_nodes:
+        raise WenmingError(
+            "没有找到编号的工作条目（如“（一）……”“1、……”）",
+            "计划的工作任务应按“一、（一）1、”等编号分条书写；请检查文件内容",
+        )
+    for node in guidance_nodes:
+        if node.marker and node.line:
+            text = "\n".join(ln.text for ln in node.all_lines()[1:])
+            plan.guidance.append((first_sentence(node.marker.rest), text))
+    units = _Units()
+    seen: set[str] = set()
+    for node in section_nodes:
+        section = _section(plan, node, units, seen)
+        plan.sections.append(section)
+    plan.units = list(units.units.values())
+    plan.activity_types = list(dict.fromkeys(
+        t for task in plan.tasks for r in task.requirements
+        for t in ([r.fields["type"]] if "type" in r.fields else []) + list(r.fields.get("types", []))  # type: ignore[call-overload]
+    ))  # fmt: skip
+    return plan
+
+
+def _attachments(plan: PlanOut, lines: list[Line]) -> list[Line]:
+    for index, line in enumerate(lines):
+        if _ATTACHMENT.match(line.text) and index > len(lines) // 2:
+            rest = _ATTACHMENT.sub("", line.text)
+            items = [i.strip() for i in re.split(r"\s*\d+[.．、]\s*", rest) if i.strip()]
+            plan.attachments = items or [rest]
+            for later in lines[index + 1 :]:
+                plan.unplaced.append(Unplaced(later, "附件的内容，未导入"))
+            return lines[:index]
+    return lines
+
+
+def _signature(plan: PlanOut, lines: list[Line]) -> list[Line]:
+    end = len(lines)
+    while end and len(lines) - end < 3:
+        text = lines[end - 1].text
+        if _DATE_LINE.match(text):
+            end -= 1
+        elif _ORG_LINE.match(text):
+            plan.organisation = plan.organisation or text
+            end -= 1
+        else:
+            break
+    return lines[:end]
+
+
+def _front(plan: PlanOut, body: list[Line]) -> None:
+    rest = list(body)
+    if (
+        rest
+        and len(rest[0].text) <= 60
+        and _TITLE_WORDS.search(rest[0].text)
+        and not rest[0].text.endswith("。")
+    ):
+        plan.title = rest.pop(0).text
+        org = _TITLE_ORG.search(plan.title)
+        if org:
+            plan.organisation = plan.organisation or org.group(1)
+            plan.title = plan.title[: org.start()].strip()
+    while rest and _ORG_LINE.match(rest[0].text):
+        plan.organisation = plan.organisation or rest.pop(0).text
+    if not plan.title:
+        plan.title = f"{plan.year}年文明单位创建工作计划"
+        plan.title_guessed = True
+    if not plan.organisation:
+        plan.organisation = "待填写"
+        plan.organisation_guessed = True
+    plan.preamble = "\n".join(ln.text for ln in rest)
+
+
+def _section(plan: PlanOut, node: Node, units: _Units, seen: set[str]) -> SectionOut:
+    assert node.marker is not None and node.line is not None
+    section_id = str(node.marker.number)
+    if section_id in seen:
+        new_id = str(max(int(s) for s in seen if s.isdigit()) + 1)
+        plan.unplaced.append(Unplaced(node.line, f"编号“{node.marker.label}”重复，改为 {new_id}"))
+        section_id = new_id
+    seen.add(section_id)
+    section = SectionOut(section_id, first_sentence(node.marker.rest).rstrip("，,"))
+    if not node.children:
+        title = section.title if len(section.title) <= TITLE_MAX else short_title(section.title)[0]
+        section.tasks.append(_task(plan, section_id, node, title, node.all_lines(), Duty(), units))
+        return section
+    default = Duty()
+    for line in node.body:
+        if is_duty_line(line.text):
+            default.merge(parse_duty(line.text))
+        else:
+            section.comments.append(f"原文：{line.text}")
+            plan.unplaced.append(Unplaced(line, f"章节 {section_id} 的说明文字，已作为注释保留"))
+    task_ids: set[str] = set()
+    for child in node.children:
+        assert child.marker is not None
+        task_id = f"{section_id}.{child.marker.number}"
+        if task_id in task_ids:
+            new_id = f"{section_id}.{len(task_ids) + 1}"
+            while new_id in task_ids:
+                new_id += "0"
+            if child.line:
+                plan.unplaced.append(
+                    Unplaced(child.line, f"编号“{child.marker.label}”重复，改为 {new_id}")
+                )
+            task_id = new_id
+        task_ids.add(task_id)
+        title, cut = short_title(child.marker.rest)
+        task = _task(plan, task_id, child, title, child.all_lines(), default, units)
+        if cut:
+            task.comments.append("标题取自原文开头，可改短")
+        section.tasks.append(task)
+    return section
+
+
+def _task(
+    plan: PlanOut,
+    task_id: str,
+    node: Node,
+    title: str,
+    lines: list[Line],
+    default: Duty,
+    units: _Units,
+) -> TaskOut:
+    assert node.marker is not None
+    duty = Duty()
+    text_lines: list[str] = []
+    for index, line in enumerate(lines):
+        text = node.marker.rest if index == 0 else line.text
+        if is_duty_line(text):
+            duty.merge(parse_duty(text))
+            continue
+        inline = split_trailing(text)[1]
+        if inline is not None:
+            duty.merge(inline)
+        text_lines.append(text)
+    if duty.empty or not (duty.lead or duty.cooperating):
+        duty.merge(default)
+    where = lines[0].where if lines else ""
+    task = TaskOut(task_id, title.rstrip("。"), "\n".join(text_lines), [], [], where=where)
+    why = f"任务 {task_id}"
+    task.lead = [units.use(n, why + " 牵头") for n in duty.lead]
+    task.cooperating = [units.use(n, why + " 配合") for n in duty.cooperating if n not in duty.lead]
+    if not task.lead:
+        task.lead = [units.missing(f"原文未写明任务 {task_id} 的牵头单位，请填写")]
+        plan.unplaced.append(
+            Unplaced(lines[0], f"任务 {task_id} 没有找到责任单位，牵头单位暂记为“{task.lead[0]}”")
+        )
+    for note in duty.notes:
+        task.comments.append(note)
+    if duty.people:
+        task.comments.append(f"责任人：{'、'.join(duty.people)}")
+    found, doubts = read_requirements(task.text, plan.year, duty.deadline)
+    for item in found:
+        task.requirements.append(ReqOut(item.fields, _req_comment(item)))
+        if item.figure:
+            plan.figures.setdefault(*item.figure)
+        if item.fact:
+            plan.facts.setdefault(*item.fact)
+    for doubt in doubts:
+        task.comments.append(f"未定：“{doubt.phrase}”——{doubt.comment}")
+    return task
+
+
+def _req_comment(item: Found) -> str:
+    said = f"原文“{item.phrase}”"
+    return f"{said}；{item.comment}" if item.comment else said

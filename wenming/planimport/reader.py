@@ -1,0 +1,278 @@
+"""Reading a plan document (.txt, .md, .docx) into numbered, whitespace-clean lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import WenmingError
+
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+MAX_BYTES = 20_000_000
+
+# Spaces Word and web pages put in Chinese text: NBSP, en/em spaces, ideographic space, tabs.
+_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MD_HEADING = re.compile(r"^#{1,6}\s*")
+_MD_BULLET = re.compile(r"^(?:[-*+]|>)\s+")
+# Bold/italic marks, but never the masks `****` and `***` a publisher used to hide names.
+_MD_BOLD = re.compile(r"(?<![*\\])\*\*([^*\s](?:[^*]*[^*\s])?)\*\*(?!\*)")
+_MD_RULE = re.compile(r"^\s*(?:-{3,}|_{3,}|={3,})\s*$")
+_MD_TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+
+# Table header words -> the role of the column.
+_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("number", ("序号", "编号", "序")),
+    ("task", ("具体任务", "工作任务", "任务内容", "工作内容", "工作措施", "具体内容", "主要任务", "任务", "措施", "内容")),
+    ("section", ("项目", "类别", "板块", "领域", "测评项目", "工作类别", "重点工作")),
+    ("lead", ("牵头单位", "牵头部门", "牵头科室", "牵头")),
+    ("cooperating", ("配合单位", "配合部门", "配合科室", "协办单位", "参与单位", "配合")),
+    ("duty", ("责任单位", "责任部门", "责任科室", "负责部门", "负责单位")),
+    ("person", ("责任人", "负责人", "责任领导", "分管领导")),
+    ("deadline", ("完成时限", "完成时间", "时间要求", "时限", "时间节点", "完成期限")),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the document: its number for messages, where it was, and its clean text."""
+
+    no: int
+    text: str
+    where: str  # e.g. "第 12 行", "第 5 段", "表 1 第 3 行"
+    table: bool = False  # synthesised from a table row
+
+
+def clean(text: str) -> str:
+    """Stray spaces to plain spaces, invisible characters dropped, ends trimmed."""
+    return _INVISIBLE.sub("", _SPACES.sub(" ", text)).strip()
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _undecodable(name) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise _undecodable(name) from exc
+
+
+def _undecodable(name: str) -> WenmingError:
+    return WenmingError(
+        f"无法识别“{name}”的文字编码（既不是 UTF-8，也不是 GBK/GB18030）",
+        "用记事本或 WPS 打开后另存为 UTF-8 编码的 .txt，或另存为 .docx 再导入",
+    )
+
+
+def read_document(path: Path) -> list[Line]:
+    """The document's lines; a missing, unreadable or unsupported file is a WenmingError."""
+    name = path.name
+    if not path.exists():
+        raise WenmingError(f"找不到文件“{path}”", "检查文件名和路径；路径含空格时请加引号")
+    if path.is_dir():
+        raise WenmingError(f"“{path}”是文件夹，不是计划文件", "给出计划文件本身，例如 计划.docx")
+    suffix = path.suffix.lower()
+    if suffix == ".doc" or suffix == ".wps":
+        raise WenmingError(
+            f"不支持旧版 Word/WPS 格式（{suffix}）：{name}",
+            "在 Word 或 WPS 中打开，另存为 .docx（或 .txt）后再导入",
+        )
+    if suffix not in (*TEXT_SUFFIXES, ".docx"):
+        raise WenmingError(
+            f"不支持的文件类型“{suffix or '（无扩展名）'}”：{name}",
+            "可导入 .txt、.md 和 .docx 文件；PDF 等请先复制文字另存为 .txt",
+        )
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise WenmingError(f"文件过大：{name}", "计划文件通常只有几十 KB；请确认选对了文件")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise WenmingError(f"无法读取文件“{path}”：{exc.strerror}", "检查文件权限") from exc
+    if suffix == ".docx":
+        return _docx_lines(path, data)
+    text = decode(data, name)
+    lines = text.splitlines()
+    if suffix in (".md", ".markdown"):
+        return _markdown_lines(lines)
+    return [Line(i, t, f"第 {i} 行") for i, raw in enumerate(lines, 1) if (t := clean(raw))]
+
+
+def _markdown_lines(raw_lines: list[str]) -> list[Line]:
+    out: list[Line] = []
+    table: list[tuple[int, list[str]]] = []
+    tables = 0
+
+    def flush() -> None:
+        nonlocal tables
+        if table:
+            tables += 1
+            out.extend(table_lines([cells for _, cells in table], tables, [n for n, _ in table]))
+            table.clear()
+
+    for no, raw in enumerate(raw_lines, 1):
+        text = clean(raw)
+        if text.startswith("|") and text.count("|") >= 2:
+            if not _MD_TABLE_SEP.match(text):
+                table.append((no, [clean(_markdown_inline(c)) for c in text.strip("|").split("|")]))
+            continue
+        flush()
+        if not text or _MD_RULE.match(text):
+            continue
+        text = _MD_BULLET.sub("", _MD_HEADING.sub("", text))
+        text = clean(_markdown_inline(text))
+        if text:
+            out.append(Line(no, text, f"第 {no} 行"))
+    flush()
+    return out
+
+
+def _markdown_inline(text: str) -> str:
+    return _MD_BOLD.sub(r"\1", text).replace("\\*", "*")
+
+
+def _docx_lines(path: Path, data: bytes) -> list[Line]:
+    try:
+        import docx  # python-docx: heavy, so only loaded for .docx files
+        from docx.document import Document as _Document
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise WenmingError("读取 .docx 需要 python-docx", "运行 pip install python-docx") from exc
+    import io
+    import zipfile
+
+    try:
+        document: _Document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise WenmingError(
+            f"“{path.name}”不是有效的 .docx 文件（可能已损坏，或是改了扩展名的旧版 .doc）",
+            "在 Word 或 WPS 中打开后重新另存为 .docx",
+        ) from exc
+    out: list[Line] = []
+    paragraphs = tables = 0
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            paragraphs += 1
+            for part in block.text.splitlines():
+                text = clean(part)
+                if text:
+                    out.append(Line(paragraphs, text, f"第 {paragraphs} 段"))
+        elif isinstance(block, Table):
+            tables += 1
+            rows = [_row_cells(row) for row in block.rows]
+            out.extend(table_lines(rows, tables))
+    return out
+
+
+def _row_cells(row: Any) -> list[str]:
+    cells: list[str] = []
+    previous = None
+    for cell in row.cells:
+        # A merged cell is reported once per grid column it spans; keep one copy.
+        if previous is not None and cell._tc is previous:
+            continue
+        previous = cell._tc
+        cells.append(clean(" ".join(p.text for p in cell.paragraphs)))
+    return cells
+
+
+def _column_roles(header: list[str]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    for index, title in enumerate(header):
+        compact = title.replace(" ", "")
+        for role, words in _COLUMNS:
+            if role in roles.values():
+                continue
+            if any(compact == w or (len(w) > 1 and w in compact) for w in words):
+                roles[index] = role
+                break
+    return roles
+
+
+def table_lines(
+    rows: list[list[str]], table_no: int, numbers: list[int] | None = None
+) -> list[Line]:
+    """A task table as the lines a typed plan would have: a numbered item, then its duty line.
+
+    Without a recognisable header (a 任务 column) every cell is kept as a plain line, so
+    nothing is lost and the report shows what could not be placed.
+    """
+    out: list[Line] = []
+    if not rows:
+        return out
+    roles = _column_roles(rows[0])
+
+    def line_no(r: int) -> int:
+        return numbers[r] if numbers else r + 1
+
+    def where(r: int) -> str:
+        return f"第 {numbers[r]} 行" if numbers else f"表 {table_no} 第 {r + 1} 行"
+
+    if "task" not in roles.values():
+        for r, row in enumerate(rows):
+            text = " ".join(c for c in row if c)
+            if text:
+                out.append(Line(line_no(r), text, where(r), table=True))
+        return out
+    section = ""
+    section_count = task_count = 0
+    for r, row in enumerate(rows[1:], 1):
+        cells = {role: row[i] for i, role in roles.items() if i < len(row)}
+        task = cells.get("task", "")
+        if not task:
+            continue
+        if cells.get("section") and cells["section"] != section:
+            section = cells["section"]
+            section_count += 1
+            task_count = 0
+            out.append(Line(line_no(r), f"（{_cn(section_count)}）{section}", where(r), table=True))
+        task_count += 1
+        number = cells.get("number", "")
+        marker = _marker_for(number, task_count)
+        out.append(Line(line_no(r), f"{marker}{task}", where(r), table=True))
+        duty = []
+        if cells.get("lead"):
+            duty.append(f"牵头单位：{cells['lead']}")
+        if cells.get("duty"):
+            duty.append(f"责任单位：{cells['duty']}")
+        if cells.get("cooperating"):
+            duty.append(f"配合单位：{cells['cooperating']}")
+        if cells.get("person"):
+            duty.append(f"责任人：{cells['person']}")
+        if duty:
+            out.append(Line(line_no(r), "  ".join(duty), where(r), table=True))
+        if cells.get("deadline"):
+            out.append(Line(line_no(r), f"完成时间：{cells['deadline']}", where(r), table=True))
+    return out
+
+
+def _marker_for(number: str, count: int) -> str:
+    number = number.strip().rstrip("、.．")
+    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*", number):
+        last = number.split(".")[-1]
+        return f"{last}、"
+    if re.fullmatch(r"[（(]?[一二三四五六七八九十]+[)）]?", number):
+        return number if number.startswith(("（", "(")) else f"{number}、"
+    return f"{count}、"
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _cn(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")

@@ -1,0 +1,289 @@
+"""Requirements a plan states plainly: deadlines, frequencies, numeric targets, activity lists, festivals."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .outline import cn_number
+
+FESTIVALS = ("春节", "元宵", "清明", "端午", "七夕", "中秋", "重阳")
+_FESTIVAL_RE = re.compile(r"(春节|元宵|清明|端午|七夕|中秋|重阳)节?")
+_ALL_FESTIVALS = re.compile(r"传统节日|我们的节日|传统佳节|重要节日")
+_NUMBER = r"(\d+|[一二两三四五六七八九十]{1,3})"
+
+
+@dataclass
+class Found:
+    """One requirement read from the text, as plan YAML fields, with the phrase it came from."""
+
+    fields: dict[str, object]
+    phrase: str
+    comment: str = ""
+    activity_types: list[str] = field(default_factory=list)
+    figure: tuple[str, str] | None = None  # (name, unit) to declare in `figures`
+    fact: tuple[str, str] | None = None  # (name, unit) to declare in `facts`
+
+
+@dataclass
+class Doubt:
+    """Something that looks like a requirement but is not plain enough to enforce."""
+
+    phrase: str
+    comment: str
+
+
+def _int(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    return cn_number(text.replace("两", "二"))
+
+
+# ---------------------------------------------------------------- deadlines
+
+_DEADLINE = re.compile(
+    r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})[日号]|(底|末|上旬|中旬|下旬))?(?:之前|以前|前|完成|结束)"
+)
+_YEAR_END = re.compile(r"(?:(\d{4})年)?(年底|年末|年内|年终)(?:前|之前|完成)?")
+_PERIOD_END = re.compile(r"(上半年|下半年|[第]?[一二三四1-4]季度)(?:末|底)?(?:前|之前|完成|内)")
+_LOOSE_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})[日号]|(底|末|上旬|中旬|下旬))?")
+_QUARTER_END = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+
+
+def _month_date(year: int, month: int, day: str | None, part: str | None) -> date | None:
+    if not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    if day:
+        return date(year, month, int(day)) if 1 <= int(day) <= last else None
+    return date(year, month, {"上旬": 10, "中旬": 20}.get(part or "", last))
+
+
+def deadline_of(text: str, year: int) -> tuple[date | None, str]:
+    """The first deadline in text and the phrase it was read from; (None, "") if there is none."""
+    for pattern, loose in (
+        (_DEADLINE, False),
+        (_YEAR_END, False),
+        (_PERIOD_END, False),
+        (_LOOSE_DATE, True),
+    ):
+        if loose and not text:
+            break
+        match = pattern.search(text)
+        if not match:
+            continue
+        if pattern is _YEAR_END:
+            y = int(match.group(1)) if match.group(1) else year
+            return date(y, 12, 31), match.group(0)
+        if pattern is _PERIOD_END:
+            word = match.group(1)
+            month = (
+                6
+                if word == "上半年"
+                else 12
+                if word == "下半年"
+                else _QUARTER_END[word.strip("第")[0]]
+            )
+            return date(year, month, calendar.monthrange(year, month)[1]), match.group(0)
+        y = int(match.group(1)) if match.group(1) else year
+        return _month_date(y, int(match.group(2)), match.group(3), match.group(4)), match.group(0)
+    return None, ""
+
+
+def deadlines(text: str, year: int, labelled: str = "") -> tuple[list[Found], list[Doubt]]:
+    found: list[Found] = []
+    doubts: list[Doubt] = []
+    candidates: list[tuple[date | None, str]] = []
+    if labelled:
+        by, phrase = deadline_of(labelled, year)
+        candidates.append((by, phrase or labelled))
+        if by is None:
+            doubts.append(Doubt(f"完成时间：{labelled}", "完成时间不是具体日期，未设截止要求"))
+    for match in _DEADLINE.finditer(text):
+        candidates.append(deadline_of(match.group(0), year))
+    for match in _YEAR_END.finditer(text):
+        if match.group(0).endswith(("前", "完成")):
+            candidates.append(deadline_of(match.group(0), year))
+    seen: set[date] = set()
+    for by, phrase in candidates:
+        if by is None or by in seen:
+            continue
+        seen.add(by)
+        if by.year != year:
+            doubts.append(Doubt(phrase, f"截止日期 {by} 不在 {year} 年内，未设截止要求"))
+            continue
+        found.append(Found({"kind": "deadline", "by": by}, phrase))
+    return found, doubts
+
+
+# ---------------------------------------------------------------- frequencies
+
+_PER = (("每半年", "half"), ("每个季度", "quarter"), ("每季度", "quarter"), ("每季", "quarter"),
+        ("每个月", "month"), ("每月", "month"), ("每年度", "year"), ("每年", "year"))  # fmt: skip
+_FREQ = re.compile(
+    r"(每半年|每个?季度?|每个?月|每年度?)(?:[^，。；、]{0,12}?(?:至少|不少于|不低于)?\s*"
+    + _NUMBER
+    + r"\s*次)?"
+)
+
+
+def frequencies(text: str) -> list[Found]:
+    found: list[Found] = []
+    seen: set[tuple[str, int]] = set()
+    for match in _FREQ.finditer(text):
+        word = match.group(1)
+        per = next(p for w, p in _PER if word.startswith(w) or word == w)
+        minimum = _int(match.group(2)) if match.group(2) else 1
+        if not minimum or (per, minimum) in seen:
+            continue
+        seen.add((per, minimum))
+        comment = "" if match.group(2) else "原文未写次数，按至少 1 次"
+        found.append(Found({"kind": "count", "per": per, "min": minimum}, match.group(0), comment))
+    return found
+
+
+# ---------------------------------------------------------------- numeric targets
+
+_OPS = {"≥": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "达到": ">=", "达": ">=",
+        "超过": ">", ">": ">", "高于": ">", "以上": ">="}  # fmt: skip
+_RATE = re.compile(
+    r"([\u4e00-\u9fff]{0,12}?([\u4e00-\u9fff]{1,4}率))\s*(≥|>=|>|不低于|不少于|达到|达|超过|高于)\s*(\d+(?:\.\d+)?)\s*[%％]"
+)
+_HOURS = re.compile(
+    r"((?:年|人均|年均|年平均|每年|全年)[\u4e00-\u9fff]{0,10}?)(超过|不少于|不低于|达到|达|≥|>)\s*(\d+(?:\.\d+)?)\s*(?:个)?小时"
+)
+
+
+def targets(text: str) -> tuple[list[Found], list[Doubt]]:
+    found: list[Found] = []
+    doubts: list[Doubt] = []
+    for match in _RATE.finditer(text):
+        name = re.sub(
+            r"^.*(?:使|让|确保|力争|实现|保证|保持|达到)", "", match.group(1)
+        ) or match.group(2)
+        figure = match.group(2)
+        found.append(
+            Found(
+                {"kind": "metric", "name": name, "field": figure, "aggregate": "latest",
+                 "op": _OPS[match.group(3)], "target": _number(match.group(4)), "unit": "%"},
+                match.group(0),
+                f"记录中填写“{figure}”，取最近一次的数值",
+                figure=(figure, "%"),
+            )
+        )  # fmt: skip
+    for match in _HOURS.finditer(text):
+        volunteer = "志愿" in text[max(0, match.start() - 40) : match.end()]
+        if not volunteer:
+            doubts.append(
+                Doubt(
+                    match.group(0), "看起来是时长目标，但不是志愿服务时长，请手工添加 metric 要求"
+                )
+            )
+            continue
+        found.append(
+            Found(
+                {"kind": "metric", "name": "注册志愿者年人均服务时长", "field": "志愿服务时长",
+                 "aggregate": "sum", "per_fact": "注册志愿者人数", "op": _OPS[match.group(2)],
+                 "target": _number(match.group(3)), "unit": "小时"},
+                match.group(0),
+                "志愿服务时长之和除以 facts 中的注册志愿者人数",
+                figure=("志愿服务时长", "小时"),
+                fact=("注册志愿者人数", "人"),
+            )
+        )  # fmt: skip
+    return found, doubts
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+# ---------------------------------------------------------------- activity-type lists
+
+_COUNTED_LIST = re.compile(
+    r"((?:[^、，。；：:“”\"\s（）()]{1,16}、){1,11}[^、，。；：:“”\"\s（）()]{1,16}?)(等)?"
+    + _NUMBER
+    + r"(?:类|项|种|大)(?:活动|比赛|赛事|主题活动|系列活动)"
+)
+_VERBS = re.compile(
+    r"^.*?(?:深入开展|广泛开展|积极开展|组织开展|开展|举办|举行|组织|进行|包括|即|如|参加|参与)"
+)
+
+
+def activity_lists(text: str) -> tuple[list[Found], list[Doubt]]:
+    found: list[Found] = []
+    doubts: list[Doubt] = []
+    for match in _COUNTED_LIST.finditer(text):
+        items = match.group(1).split("、")
+        items[0] = _VERBS.sub("", items[0])
+        items = [i.strip() for i in items if i.strip()]
+        count = _int(match.group(3))
+        if count != len(items) or any(len(i) < 2 for i in items):
+            doubts.append(
+                Doubt(
+                    match.group(0),
+                    f"列出了 {len(items)} 项，与“{match.group(3)}”对不上，未生成要求",
+                )
+            )
+            continue
+        found.append(
+            Found({"kind": "each_of", "types": items}, match.group(0), activity_types=items)
+        )
+    return found, doubts
+
+
+# ---------------------------------------------------------------- festivals
+
+
+def festivals(text: str) -> list[Found]:
+    named = list(dict.fromkeys(m.group(1) for m in _FESTIVAL_RE.finditer(text)))
+    general = _ALL_FESTIVALS.search(text)
+    if not named and not general:
+        return []
+    etc = bool(re.search(r"(春节|元宵|清明|端午|七夕|中秋|重阳)节?等", text))
+    if general or etc or not named:
+        chosen = list(FESTIVALS)
+        said = (
+            "、".join(named) + ("等" if etc else "")
+            if named
+            else general.group(0)
+            if general
+            else ""
+        )
+        comment = f"原文为“{said}”，按七个传统节日理解；可删去不需要的" if said else ""
+    else:
+        chosen = [f for f in FESTIVALS if f in named]
+        comment = ""
+    phrase = general.group(0) if general else "、".join(named)
+    fields: dict[str, object] = {
+        "kind": "festival",
+        "name": "我们的节日",
+        "festivals": chosen,
+        "window_days": 7,
+    }
+    return [Found(fields, phrase, comment)]
+
+
+def read_requirements(
+    text: str, year: int, deadline_label: str = ""
+) -> tuple[list[Found], list[Doubt]]:
+    """Every plainly stated requirement in an item's text, and the doubtful ones as comments."""
+    found: list[Found] = []
+    doubts: list[Doubt] = []
+    for more, unsure in (
+        deadlines(text, year, deadline_label),
+        targets(text),
+        activity_lists(text),
+    ):
+        found += more
+        doubts += unsure
+    found += frequencies(text)
+    found += festivals(text)
+    if re.search(r"定期|经常性|常态化开展", text) and not any(
+        f.fields["kind"] == "count" for f in found
+    ):
+        doubts.append(Doubt("定期", "原文写“定期”等，未写明频次；如需检查频次，请添加 count 要求"))
+    return found, doubts
