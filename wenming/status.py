@@ -496,7 +496,7 @@ def _metric_todo(ctx: _Context, req: MetricReq, values: list[float], divisor: fl
         amount = math.floor(amount) + 1 if strict else math.ceil(amount)
         amount = max(amount, 0)
     figure = None if req.field == "records" else req.field
-    what = f"{req.name or req.field}：实际未达到目标"
+    what = f"{req.name or req.field}未达到目标"
     return Todo(what, date=ctx.as_of, type=req.type, figure=figure, amount=amount)
 
 

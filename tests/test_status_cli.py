@@ -1,0 +1,132 @@
+"""`wenming status` end to end on the mini ledger: views, JSON, exit codes and the to-do lines."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wenming.ledger import load, records_of
+from wenming.status import evaluate
+
+
+def progress_json(root: Path, as_of: str) -> dict[str, Any]:
+    ledger = load(root)
+    plan = ledger.plans[2022]
+    return evaluate(plan, records_of(ledger, plan), date.fromisoformat(as_of)).to_dict()
+
+
+def states(data: dict[str, Any]) -> dict[str, str]:
+    return {t["task_id"]: t["state"] for t in data["tasks"]}
+
+
+def test_json_is_exactly_what_the_library_returns(cli, mini_ledger) -> None:
+    result = cli("status", "--json", "--as-of", "2022-12-31", repo=mini_ledger)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == progress_json(mini_ledger, "2022-12-31")
+
+
+def test_statuses_of_the_mini_ledger_early_and_late(cli, mini_ledger) -> None:
+    early = json.loads(cli("status", "--json", "--as-of", "2022/3/10", repo=mini_ledger).stdout)
+    assert early["as_of"] == "2022-03-10"
+    assert states(early) == {"1": "未开展", "2": "滞后", "7.1": "进行中", "7.2": "滞后"}
+    late = json.loads(cli("status", "--json", "--as-of", "2022-12-31", repo=mini_ledger).stdout)
+    assert states(late) == {"1": "滞后", "2": "滞后", "7.1": "滞后", "7.2": "滞后"}
+    assert late["counts"] == {"已完成": 0, "进行中": 0, "滞后": 4, "未开展": 0}
+
+
+def test_table_lists_every_task_without_colour(cli, mini_ledger) -> None:
+    result = cli("status", "--as-of", "2022-03-10", repo=mini_ledger)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "\x1b[" not in out
+    for needle in ("（一）", "（七）", "7.1", "持续做好志愿服务工作", "滞后", "截至 2022-03-10"):
+        assert needle in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_views_filter_tasks(cli, mini_ledger) -> None:
+    by_unit = cli("status", "--unit", "机关党委", "--as-of", "2022-03-10", repo=mini_ledger).stdout
+    assert "牵头" in by_unit and "配合" in by_unit and "成立领导小组" not in by_unit
+    late = cli("status", "--status", "未开展", "--as-of", "2022-03-10", repo=mini_ledger).stdout
+    assert "成立领导小组" in late and "三会一课" not in late
+    section = cli("status", "--section", "7", "--json", repo=mini_ledger).stdout
+    assert [t["task_id"] for t in json.loads(section)["tasks"]] == ["7.1", "7.2"]
+
+
+def test_one_task_in_full(cli, mini_ledger) -> None:
+    out = cli("status", "7.1", "--as-of", "2022-12-31", repo=mini_ledger).stdout
+    for needle in (
+        "学雷锋纪念日",
+        "注册志愿者年人均服务时长",
+        "3.6/25 小时",
+        "学雷锋志愿服务进社区",
+    ):
+        assert needle in out
+
+
+def test_timeline(cli, mini_ledger) -> None:
+    out = cli("status", "--timeline", repo=mini_ledger).stdout
+    row = next(line for line in out.splitlines() if line.startswith("（七）"))
+    assert row.split()[1:] == ["·", "·", "1"] + ["·"] * 9 + ["1"]
+
+
+def test_fail_on_and_bad_usage(cli, mini_ledger) -> None:
+    assert cli("status", "--fail-on", "滞后", repo=mini_ledger).exit_code == 1
+    assert cli("status", "--fail-on", "已完成", repo=mini_ledger).exit_code == 0
+    assert cli("status", "--status", "很好", repo=mini_ledger).exit_code == 2
+    assert cli("status", "--as-of", "明天", repo=mini_ledger).exit_code == 2
+    missing = cli("status", "8.8", repo=mini_ledger)
+    assert missing.exit_code == 1 and "8.8" in missing.stderr
+
+
+def test_ledger_errors_still_evaluate_and_point_to_check(cli, mini_ledger) -> None:
+    (mini_ledger / "records" / "2022" / "20220101-坏记录-0000.yaml").write_text(
+        "schema_version: 1\ndate: 2022-01-01\n", encoding="utf-8"
+    )
+    result = cli("status", "--json", repo=mini_ledger)
+    assert result.exit_code == 0
+    assert "wenming check" in result.stderr
+    assert len(json.loads(result.stdout)["tasks"]) == 4
+
+
+def _commands(out: str) -> list[list[str]]:
+    return [
+        shlex.split(line.split("：", 1)[-1]) for line in out.splitlines() if "wenming add" in line
+    ]
+
+
+def _flag(argv: list[str], name: str) -> str:
+    return argv[argv.index(name) + 1]
+
+
+@pytest.mark.parametrize("as_of", ["2022-03-10", "2022-12-31"])
+def test_each_todo_line_fills_its_gap(cli, mini_ledger, as_of: str) -> None:
+    before = cli("status", "--todo", "--as-of", as_of, repo=mini_ledger).stdout
+    commands = _commands(before)
+    assert commands and all(c[:3] == ["wenming", "add", "--task"] for c in commands)
+    gaps_before = sum(len(r["missing"]) for t in progress_json(mini_ledger, as_of)["tasks"]
+                      for r in t["requirements"] if r["kind"] != "evidence_set")  # fmt: skip
+    # Log each suggested record the way `wenming add` would write it.
+    for n, argv in enumerate(commands):
+        day = _flag(argv, "--date")
+        type_ = _flag(argv, "--type") if "--type" in argv else "征文"
+        figures = ""
+        if "--figure" in argv:
+            name, value = _flag(argv, "--figure").split("=")
+            figures = f"figures:\n  {name}: {value}\n"
+        stem = f"{day.replace('-', '')}-待办{n}-{n:04x}"
+        (mini_ledger / "records" / "2022" / f"{stem}.yaml").write_text(
+            f'schema_version: 1\ndate: {day}\ntasks: ["{_flag(argv, "--task")}"]\n'
+            f"type: {type_}\ntitle: 待办{n}\nunit: {_flag(argv, '--unit')}\n{figures}",
+            encoding="utf-8",
+        )
+    assert not load(mini_ledger).problems
+    after = progress_json(mini_ledger, as_of)
+    gaps_after = [(t["task_id"], r["label"], r["missing"]) for t in after["tasks"]
+                  for r in t["requirements"] if r["kind"] != "evidence_set" and r["missing"]]  # fmt: skip
+    assert gaps_before > 0 and gaps_after == []
