@@ -497,7 +497,21 @@ def _metric_todo(ctx: _Context, req: MetricReq, values: list[float], divisor: fl
         amount = max(amount, 0)
     figure = None if req.field == "records" else req.field
     what = f"{req.name or req.field}未达到目标"
-    return Todo(what, date=ctx.as_of, type=req.type, figure=figure, amount=amount)
+    return Todo(
+        what,
+        date=ctx.as_of,
+        type=req.type or _usual_type(ctx, req.field),
+        figure=figure,
+        amount=amount,
+    )
+
+
+def _usual_type(ctx: _Context, field: str) -> str | None:
+    """The activity type most often reporting `field` in the task's records, to suggest for more."""
+    types = [
+        r.type for r in ctx.records if field in ("records", "participants") or field in r.figures
+    ]
+    return max(dict.fromkeys(types), key=types.count) if types else None
 
 
 def _evidence_set(ctx: _Context, req: EvidenceSetReq) -> RequirementProgress:
