@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import add as add
 from . import check as check
+from . import export as export
 from . import init as init
 from . import plan as plan
 from . import status as status

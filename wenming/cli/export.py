@@ -1,0 +1,135 @@
+"""`wenming export`: the 台账 workbook, an HTML/Markdown page, the year-end summary, a zip."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..dates import DateError, parse_loose
+from .app import Command, app, ledger_root
+
+PROGRESS_FROM = 2000  # rows; smaller exports finish before a bar would be seen
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    html = "html"
+    md = "md"
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_loose(text)
+    except DateError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A Rich bar on a terminal for long exports; nothing at all otherwise."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@app.command(cls=Command)
+def export(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="输出文件路径（默认 台账-<年份>.xlsx 等，写在当前目录）"
+        ),
+    ] = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", "-f", help="xlsx（Excel 台账，默认）、html（可打印网页）或 md"),
+    ] = None,
+    template: Annotated[
+        str,
+        typer.Option(
+            "--template",
+            "-t",
+            help="html/md 所用模板：ledger（台账，默认）或 summary（年度创建工作总结草稿）",
+        ),
+    ] = "ledger",
+    bundle: Annotated[
+        Path | None,
+        typer.Option("--bundle", help="打包为 zip：台账工作簿加全部佐证材料，按材料编号分文件夹"),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="计划年份（默认为覆盖今天的计划）")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="统计截至日期（默认今天）；此后的记录不导出"),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", "-u", help="只导出该单位牵头或配合的任务、该单位组织的活动"),
+    ] = None,
+    section: Annotated[
+        str | None, typer.Option("--section", "-s", help="只导出某一板块，如 2 或 7")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="只导出该日期及以后的活动")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="只导出该日期及以前的活动")] = None,
+) -> None:
+    """导出台账：Excel 工作簿（封面、台账总表、活动记录、佐证材料目录、量化指标）。
+
+    也可导出可打印的 HTML / Markdown 台账，或用 --template summary 生成年度
+    创建工作总结草稿；--bundle 把工作簿和全部佐证材料打成一个 zip 便于移交。
+    完成情况与 wenming status 的统计一致。
+    """
+    from ..errors import WenmingError
+    from ..export import default_name, prepare, rows_total, write_bundle, write_text, write_xlsx
+
+    day, first, last = _date(as_of, "--as-of"), _date(start, "--from"), _date(end, "--to")
+    chosen = fmt.value if fmt else ("md" if template != "ledger" else "xlsx")
+    if bundle is not None and (chosen != "xlsx" or output is not None):
+        raise typer.BadParameter(
+            "--bundle 只打包 Excel 台账，不能与 --output 或 --format html/md 同用",
+            param_hint="--bundle",
+        )
+    if chosen == "xlsx" and template != "ledger":
+        raise WenmingError(
+            f"模板 {template} 只能导出为 html 或 md", "加上 --format md 或 --format html"
+        )
+    root = ledger_root(ctx)
+    prepared = prepare(
+        root, year=year, as_of=day, unit=unit, section=section, start=first, end=last
+    )
+    if prepared.errors:
+        typer.echo(
+            f"注意：台账中有 {prepared.errors} 个错误，导出的内容可能不完整；请运行 wenming check 查看。",
+            err=True,
+        )
+    data = prepared.data
+    if bundle is not None:
+        with _progress(rows_total(prepared, bundle=True), "正在打包") as tick:
+            path = write_bundle(prepared, bundle, tick)
+    elif chosen == "xlsx":
+        target = output or Path(default_name(data, "xlsx", template))
+        with _progress(rows_total(prepared), "正在导出") as tick:
+            path = write_xlsx(prepared, target, tick)
+    else:
+        target = output or Path(default_name(data, chosen, template))
+        path = write_text(prepared, target, chosen, template)
+    typer.echo(
+        f"已导出：{path}（{len(data.tasks)} 项任务、{len(data.activities)} 条活动记录、"
+        f"{len(data.evidence)} 件佐证材料，统计截至 {data.as_of.isoformat()}）"
+    )

@@ -1,0 +1,177 @@
+"""`wenming export`: gather a plan's rows once, then write a workbook, a page or a hand-over zip."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..errors import Severity, WenmingError
+from .rows import Filters, LedgerExport
+
+FORMATS = ("xlsx", "html", "md")
+TEMPLATES = ("ledger", "summary")
+EVIDENCE_FOLDER = "佐证材料"
+NUMBERING_NOTE = (
+    "材料编号规则",
+    "对应任务编号-活动月日-记录标识-序号，如 7.1-0305-3f9a-01：由记录本身（第一个任务编号、"
+    "日期、记录文件名末尾的标识）和材料在记录中的次序决定，每次导出都相同。",
+)
+LINK_SCHEMES = ("http://", "https://", "ftp://", "mailto:")
+Tick = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The rows to export and how many errors the ledger had when they were read."""
+
+    data: LedgerExport
+    root: Path
+    errors: int
+
+
+def prepare(
+    root: Path,
+    *,
+    year: int | None,
+    as_of: date | None,
+    unit: str | None = None,
+    section: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> Prepared:
+    """Load the ledger, judge the plan as `wenming status` does, and arrange the export rows."""
+    from ..git import head_commit
+    from ..ledger import load, records_of, select_plan
+    from ..status import evaluate
+    from .rows import build
+
+    today = today or date.today()
+    ledger = load(root)
+    errors = sum(p.severity is Severity.ERROR for p in ledger.problems)
+    plan = select_plan(ledger, year, today)
+    if unit is not None and unit not in plan.units:
+        raise WenmingError(f"计划中没有单位“{unit}”", "可选单位：" + "、".join(plan.units))
+    if section is not None and section not in {s.id for s in plan.sections}:
+        ids = "、".join(s.id for s in plan.sections)
+        raise WenmingError(f"计划中没有板块“{section}”", f"板块编号：{ids}")
+    if start and end and start > end:
+        raise WenmingError(
+            f"起始日期 {start.isoformat()} 晚于结束日期 {end.isoformat()}", "检查 --from 和 --to"
+        )
+    records = records_of(ledger, plan)
+    progress = evaluate(plan, records, as_of or today)
+    filters = Filters(progress.as_of, unit, section, start, end)
+    data = build(plan, records, progress, filters, head_commit(root))
+    return Prepared(data, root, errors)
+
+
+def default_name(data: LedgerExport, fmt: str, template: str) -> str:
+    stem = "创建工作总结" if template == "summary" else "台账"
+    return f"{stem}-{data.plan.year}.{fmt}"
+
+
+def relative_links(prepared: Prepared, folder: Path) -> dict[str, str]:
+    """材料编号 → href: evidence files relative to `folder` (where the output sits), or the URL."""
+    links = {}
+    base = folder.resolve()
+    for item in prepared.data.evidence:
+        if item.file:
+            target = (prepared.root / item.file).resolve()
+            try:
+                links[item.number] = Path(os.path.relpath(target, base)).as_posix()
+            except ValueError:  # another drive on Windows: no relative path exists
+                links[item.number] = target.as_uri()
+        elif item.url and safe_url(item.url):
+            links[item.number] = item.url
+    return links
+
+
+def bundle_links(data: LedgerExport) -> dict[str, str]:
+    """材料编号 → href inside a bundle, where each file sits in a folder named by its number."""
+    links = {}
+    for item in data.evidence:
+        if item.file:
+            links[item.number] = f"{EVIDENCE_FOLDER}/{item.number}/{item.name}"
+        elif item.url and safe_url(item.url):
+            links[item.number] = item.url
+    return links
+
+
+def safe_url(url: str) -> bool:
+    """Only ordinary web links become clickable; `javascript:` and the like stay plain text."""
+    return url.strip().lower().startswith(LINK_SCHEMES)
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` that replaces it only when writing succeeded."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".wenming-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        mask = os.umask(0)
+        os.umask(mask)
+        temp.chmod(0o666 & ~mask)  # mkstemp makes owner-only files; outputs are ordinary files
+        temp.replace(path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_xlsx(prepared: Prepared, path: Path, tick: Tick | None = None) -> Path:
+    from .xlsx import write_workbook
+
+    links = relative_links(prepared, path.parent)
+    with _atomic(path) as temp:
+        write_workbook(prepared.data, temp, links, (NUMBERING_NOTE,), tick)
+    return path
+
+
+def write_text(prepared: Prepared, path: Path, fmt: str, template: str) -> Path:
+    from .html import render
+
+    text = render(
+        prepared.data, prepared.root, template, fmt, relative_links(prepared, path.parent)
+    )
+    with _atomic(path) as temp:
+        temp.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_bundle(prepared: Prepared, path: Path, tick: Tick | None = None) -> Path:
+    from .bundle import write_zip
+
+    with _atomic(path) as temp:
+        write_zip(prepared, temp, tick)
+    return path
+
+
+def rows_total(prepared: Prepared, bundle: bool = False) -> int:
+    """How many steps a progress bar counts: activity and evidence rows, plus files zipped."""
+    data = prepared.data
+    files = sum(1 for e in data.evidence if e.file) if bundle else 0
+    return len(data.activities) + len(data.evidence) + files
+
+
+__all__ = [
+    "EVIDENCE_FOLDER",
+    "FORMATS",
+    "NUMBERING_NOTE",
+    "TEMPLATES",
+    "Filters",
+    "LedgerExport",
+    "Prepared",
+    "default_name",
+    "prepare",
+    "rows_total",
+    "write_bundle",
+    "write_text",
+    "write_xlsx",
+]

@@ -1,0 +1,67 @@
+"""The hand-over zip: the workbook plus every evidence file in a folder named by its 材料编号."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import WenmingError
+from ..files import inspect, unsafe_reason
+
+if TYPE_CHECKING:
+    from . import Prepared
+
+_STATES = {
+    "missing": "不存在",
+    "not-file": "不是文件",
+    "outside": "指向台账以外",
+    "unreadable": "无法读取",
+}
+
+
+def _check_files(prepared: Prepared) -> None:
+    """Refuse before writing anything when an evidence file cannot go into the bundle."""
+    bad = []
+    for item in prepared.data.evidence:
+        if not item.file:
+            continue
+        reason = unsafe_reason(item.file)
+        if reason is None:
+            fact = inspect(prepared.root, item.file, want_hash=False)
+            reason = None if fact.state == "ok" else _STATES.get(fact.state, fact.state)
+        if reason:
+            bad.append(f"{item.number} {item.file}（{reason}）")
+    if bad:
+        more = f" 等 {len(bad)} 个" if len(bad) > 3 else ""
+        raise WenmingError(
+            "以下佐证材料文件无法打包：" + "；".join(bad[:3]) + more,
+            "运行 wenming check 查看并补齐文件后再打包",
+        )
+
+
+def write_zip(prepared: Prepared, path: Path, tick: Callable[[int], None] | None = None) -> None:
+    from . import EVIDENCE_FOLDER, NUMBERING_NOTE, bundle_links, default_name
+    from .xlsx import write_workbook
+
+    _check_files(prepared)
+    data = prepared.data
+    tick = tick or (lambda n: None)
+    with tempfile.TemporaryDirectory(prefix="wenming-") as scratch:
+        book = Path(scratch) / "台账.xlsx"
+        note = (
+            "佐证材料",
+            f"文件在压缩包的“{EVIDENCE_FOLDER}/材料编号/”文件夹中，与本表材料编号一一对应。",
+        )
+        write_workbook(data, book, bundle_links(data), (NUMBERING_NOTE, note), tick)
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.write(book, default_name(data, "xlsx", "ledger"))
+            for item in data.evidence:
+                if not item.file:
+                    continue
+                archive.write(
+                    prepared.root / item.file, f"{EVIDENCE_FOLDER}/{item.number}/{item.name}"
+                )
+                tick(1)
