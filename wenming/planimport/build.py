@@ -22,7 +22,7 @@ _TITLE_WORDS = re.compile(r"计划|方案|要点|安排|规划|实施意见|工�
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _ORG_LINE = re.compile(
-    r"^[\u4e00-\u9fff*＊]{2,20}(局|委员会|委|办公室|中心|院|校|学校|医院|公司|集团|政府|党委|党组|厅|所)$"
+    r"^[\u4e00-\u9fff*＊]{2,20}(局|委员会|委|办公室|中心|院|校|学校|中学|小学|大学|幼儿园|医院|公司|集团|政府|党委|党组|厅|所)$"
 )
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*")
 _TITLE_ORG = re.compile(r"[（(]([^（）()]{2,20})[)）]\s*$")

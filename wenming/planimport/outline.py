@@ -59,7 +59,7 @@ def parse_marker(text: str) -> Marker | None:
         if style == "1.1":
             parts = raw.split(".")
             return Marker("1" + ".1" * (len(parts) - 1), int(parts[-1]), raw, rest)
-        if raw.isdigit():
+        if raw.isascii() and raw.isdigit():
             number = int(raw)
         elif "\u3220" <= raw <= "\u3229":
             number = ord(raw) - 0x3220 + 1

@@ -240,7 +240,8 @@ def table_lines(
             out.append(Line(line_no(r), f"（{_cn(section_count)}）{section}", where(r), table=True))
         task_count += 1
         number = cells.get("number", "")
-        marker = _marker_for(number, task_count)
+        # Under a 项目 column the 序号 often runs on across groups; ids restart per section.
+        marker = f"{task_count}、" if section else _marker_for(number, task_count)
         out.append(Line(line_no(r), f"{marker}{task}", where(r), table=True))
         duty = []
         if cells.get("lead"):

@@ -163,7 +163,7 @@ def targets(text: str) -> tuple[list[Found], list[Doubt]]:
         name = re.sub(
             r"^.*(?:使|让|确保|力争|实现|保证|保持|达到)", "", match.group(1)
         ) or match.group(2)
-        figure = match.group(2)
+        figure = match.group(2)[-3:]  # 普及率、满意率…: the measure, not whose it is
         found.append(
             Found(
                 {"kind": "metric", "name": name, "field": figure, "aggregate": "latest",
