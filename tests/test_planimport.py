@@ -49,7 +49,7 @@ def test_seed_has_the_same_tasks_and_sections(seed: tuple[Plan, Plan]) -> None:
 def _same_units(got: tuple[str, ...], want: tuple[str, ...], plan: Plan) -> bool:
     if len(got) != len(want):
         return False
-    return all(plan.units[g].placeholder or g == w for g, w in zip(got, want))
+    return all(plan.units[g].placeholder or g == w for g, w in zip(got, want, strict=True))
 
 
 def test_seed_units_match_placeholders_aside(seed: tuple[Plan, Plan]) -> None:
@@ -201,7 +201,7 @@ def _docx(path: Path) -> Path:
     document.add_paragraph("二、工作任务")
     table = document.add_table(rows=1, cols=5)
     for cell, title in zip(
-        table.rows[0].cells, ["序号", "项目", "具体任务", "牵头单位", "完成时限"]
+        table.rows[0].cells, ["序号", "项目", "具体任务", "牵头单位", "完成时限"], strict=True
     ):
         cell.text = title
     rows = [
@@ -210,7 +210,7 @@ def _docx(path: Path) -> Path:
         ["3", "志愿服务", "开展学雷锋志愿服务", "团委", "3月31日前"],
     ]
     for values in rows:
-        for cell, value in zip(table.add_row().cells, values):
+        for cell, value in zip(table.add_row().cells, values, strict=True):
             cell.text = value
     document.add_paragraph("三、组织保障")
     document.add_paragraph("加强领导。")
