@@ -121,6 +121,7 @@ class _Sheet:
     def cell(self, value: object, style: str, link: str | None = None) -> Any:
         from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
+        quote = False
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             cell = WriteOnlyCell(self.ws, value=value)
         elif isinstance(value, date):
@@ -131,9 +132,10 @@ class _Sheet:
             cell = WriteOnlyCell(self.ws, value=text)
             # Record text is data, never a formula, whatever it starts with.
             cell.data_type = "s"
-            if text.startswith(FORMULA_STARTS):
-                cell.quotePrefix = True
+            quote = text.startswith(FORMULA_STARTS)
         cell.style = style
+        if quote:  # after the named style, which would reset it; keeps it text when edited
+            cell.quotePrefix = True
         if link:
             cell.hyperlink = link
         return cell
