@@ -143,7 +143,9 @@ def test_catalogue_numbers_links_and_hashes(ledger: Path, tmp_path: Path) -> Non
     photo = ws.cell(4, 9)
     assert photo.value == PHOTO
     assert photo.hyperlink.target == PHOTO  # relative: the workbook sits in the ledger root
-    assert ws.cell(4, 10).value == "b1ff9c8ea3a780bad09b346c423d2d0e46815926879b18e841d928376a946640"
+    assert (
+        ws.cell(4, 10).value == "b1ff9c8ea3a780bad09b346c423d2d0e46815926879b18e841d928376a946640"
+    )
     assert ws.cell(4, 5).value == "2022年3月5日，青年志愿者在幸福路社区清理小广告"
     assert ws.cell(5, 9).hyperlink.target == "https://example.org/news/1"
     assert ws.cell(5, 4).value == "新闻报道"
@@ -162,7 +164,7 @@ def test_numbers_are_stable_across_exports_and_filters(ledger: Path, tmp_path: P
     before = {first.cell(r, 5).value: first.cell(r, 2).value for r in range(3, first.max_row + 1)}
     extra = ledger / "records" / "2022" / "20220301-早一条-9999.yaml"
     extra.write_text(
-        "schema_version: 1\ndate: 2022-03-01\ntasks: [\"7.1\"]\ntype: 志愿服务\ntitle: 早一条\n"
+        'schema_version: 1\ndate: 2022-03-01\ntasks: ["7.1"]\ntype: 志愿服务\ntitle: 早一条\n'
         "unit: 团委\nevidence:\n  - url: https://example.org/2\n    kind: 新闻报道\n    caption: 新的\n",
         encoding="utf-8",
     )

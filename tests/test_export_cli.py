@@ -1,0 +1,130 @@
+"""`wenming export` end to end: outputs, options, filters, bundle, and the repository's ledger."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from tests.conftest import REPO_ROOT
+
+PHOTO = "records/2022/20220305-学雷锋志愿服务进社区-0001/照片-1.png"
+
+
+def sheet(path: Path, name: str) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]
+
+
+def test_default_output_in_the_current_folder(
+    cli, mini_ledger: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("export", repo=mini_ledger)
+    assert result.exit_code == 0, result.output
+    assert "已导出：台账-2022.xlsx（4 项任务、1 条活动记录、2 件佐证材料" in result.output
+    assert openpyxl.load_workbook(tmp_path / "台账-2022.xlsx").sheetnames[0] == "封面"
+    result = cli("export", "--template", "summary", repo=mini_ledger)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "创建工作总结-2022.md").read_text(encoding="utf-8").startswith("# 测试局")
+    result = cli("export", "-f", "html", repo=mini_ledger)
+    assert (tmp_path / "台账-2022.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_filters(cli, mini_ledger: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.xlsx"
+    assert cli("export", "--section", "7", "-o", str(out), repo=mini_ledger).exit_code == 0
+    assert [r[1] for r in sheet(out, "台账总表")[2:] if r[1]] == ["7.1", "7.2"]
+    assert cli("export", "--unit", "机关党委", "-o", str(out), repo=mini_ledger).exit_code == 0
+    assert [r[1] for r in sheet(out, "台账总表")[2:] if r[1]] == ["2", "7.1"]  # lead, cooperating
+    assert len(sheet(out, "活动记录")) == 2  # the one record is 团委's
+    assert cli("export", "--from", "2022-03-06", "-o", str(out), repo=mini_ledger).exit_code == 0
+    assert len(sheet(out, "活动记录")) == 2
+    assert cli("export", "--to", "2022/3/5", "-o", str(out), repo=mini_ledger).exit_code == 0
+    assert len(sheet(out, "活动记录")) == 3
+    result = cli("export", "--as-of", "2022-03-01", "-o", str(out), repo=mini_ledger)
+    assert result.exit_code == 0
+    assert "统计截至 2022-03-01" in result.output
+    assert len(sheet(out, "活动记录")) == 2
+    assert ("统计截至", "2022-03-01") in sheet(out, "封面")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["--section", "9"], 1, "计划中没有板块“9”"),
+        (["--unit", "外单位"], 1, "计划中没有单位“外单位”"),
+        (["--from", "2022-05-01", "--to", "2022-04-01"], 1, "晚于结束日期"),
+        (["--as-of", "昨天"], 2, "无法识别日期"),
+        (["--format", "pdf"], 2, "--format"),
+        (["--template", "summary", "--format", "xlsx"], 1, "只能导出为 html 或 md"),
+        (["--bundle", "x.zip", "--format", "html"], 2, "--bundle"),
+        (["--template", "nope", "--format", "html"], 1, "找不到模板 nope.html.j2"),
+        (["--year", "2030"], 1, "没有 2030 年的计划"),
+    ],
+)
+def test_bad_options(
+    cli, mini_ledger: Path, tmp_path: Path, monkeypatch, args, code, words
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("export", *args, repo=mini_ledger)
+    assert result.exit_code == code
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_bundle_holds_the_workbook_and_evidence_by_number(
+    cli, mini_ledger: Path, tmp_path: Path
+) -> None:
+    zipped = tmp_path / "移交.zip"
+    result = cli("export", "--bundle", str(zipped), repo=mini_ledger)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(zipped) as archive:
+        names = set(archive.namelist())
+        assert names == {"台账-2022.xlsx", "佐证材料/7.1-0305-0001-01/照片-1.png"}
+        assert (
+            archive.read("佐证材料/7.1-0305-0001-01/照片-1.png")
+            == (mini_ledger / PHOTO).read_bytes()
+        )
+        archive.extractall(tmp_path / "open")
+    ws = openpyxl.load_workbook(tmp_path / "open" / "台账-2022.xlsx")["佐证材料目录"]
+    assert ws["B3"].value == "7.1-0305-0001-01"
+    assert ws["I3"].hyperlink.target == "佐证材料/7.1-0305-0001-01/照片-1.png"
+    assert (tmp_path / "open" / ws["I3"].hyperlink.target).is_file()
+
+
+def test_bundle_refuses_missing_evidence(cli, mini_ledger: Path, tmp_path: Path) -> None:
+    (mini_ledger / PHOTO).unlink()
+    zipped = tmp_path / "移交.zip"
+    result = cli("export", "--bundle", str(zipped), repo=mini_ledger)
+    assert result.exit_code == 1
+    assert "7.1-0305-0001-01" in result.output and "不存在" in result.output
+    assert not zipped.exists()
+
+
+def test_repository_ledger_matches_status(cli, tmp_path: Path) -> None:
+    """This repository's own ledger: 25 tasks with `wenming status` states, every record and item."""
+    out = tmp_path / "台账.xlsx"
+    result = cli("export", "--as-of", "2022-12-31", "-o", str(out), repo=REPO_ROOT)
+    assert result.exit_code == 0, result.output
+    status = json.loads(cli("status", "--as-of", "2022-12-31", "--json", repo=REPO_ROOT).output)
+    book = CalamineWorkbook.from_path(str(out))
+    index = [r for r in book.get_sheet_by_name("台账总表").to_python()[2:] if r[1] != ""]
+    assert len(index) == 25
+    assert [(r[1], r[7].split("：")[0]) for r in index] == [
+        (t["task_id"], t["state"]) for t in status["tasks"]
+    ]
+    records = sorted(p.stem for p in (REPO_ROOT / "records" / "2022").glob("*.yaml"))
+    log = book.get_sheet_by_name("活动记录").to_python()[2:]
+    assert sorted(Path(r[-1]).stem for r in log) == records
+    catalogue = book.get_sheet_by_name("佐证材料目录").to_python()[2:]
+    items = sum(
+        (REPO_ROOT / "records" / "2022" / f"{stem}.yaml").read_text(encoding="utf-8").count("kind:")
+        for stem in records
+    )
+    assert len(catalogue) == items
+    assert len({r[1] for r in catalogue}) == items  # every 材料编号 is unique
