@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import git
 from ..checks import check_plan
 from ..errors import Problem, Severity, WenmingError
-from ..ledger import PLAN_DIR, RECORDS_DIR
+from ..ledger import MAX_PLAN_BYTES, PLAN_DIR, RECORDS_DIR
 from ..model import Plan
 from ..parse import parse_plan
 from ..yamlio import load_file, parse
@@ -65,7 +65,7 @@ def _plan_text(plan_file: Path | None, year: int | None, today: date) -> tuple[i
         return chosen, text
     if not plan_file.is_file():
         raise WenmingError(f"计划文件“{plan_file}”不存在或不是文件")
-    data, problems = load_file(plan_file, plan_file.name)
+    data, problems = load_file(plan_file, plan_file.name, MAX_PLAN_BYTES)
     plan = _checked_plan(data, problems, plan_file.name, f"计划文件 {plan_file.name} ")
     text = plan_file.read_text(encoding="utf-8-sig")
     if year is not None and plan.year != year:
