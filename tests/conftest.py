@@ -19,9 +19,12 @@ REPO_ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _debug_internal_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let a bug's traceback reach pytest instead of the one-line message users get."""
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Let a bug's traceback reach pytest, and keep the load cache out of the user's home."""
     monkeypatch.setenv("WENMING_DEBUG", "1")
+    monkeypatch.setenv("WENMING_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 GIT_ENV = {

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from .cache import Cache, file_key
 from .checks import check_ledger, evidence_paths
 from .errors import Problem, Source, WenmingError
 from .files import FileFact, inspect
@@ -47,10 +48,13 @@ def rel_path(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def load(root: Path) -> Ledger:
+def load(root: Path, use_cache: bool = True) -> Ledger:
+    """Read every plan and record; unchanged record files come from the local cache."""
     ledger = Ledger(root)
     _load_plans(ledger)
-    _load_records(ledger)
+    cache = Cache(root, "records", use_cache)
+    _load_records(ledger, cache)
+    cache.save()
     return ledger
 
 
@@ -92,7 +96,7 @@ def _load_plans(ledger: Ledger) -> None:
         ledger.plans[plan.year] = plan
 
 
-def _load_records(ledger: Ledger) -> None:
+def _load_records(ledger: Ledger, cache: Cache) -> None:
     folder = ledger.root / RECORDS_DIR
     if not folder.is_dir():
         return
@@ -111,50 +115,82 @@ def _load_records(ledger: Ledger) -> None:
                     )
                 )
             continue
-        year = int(entry.name)
-        _load_record_folder(ledger, Path(entry.path), year)
+        _load_record_folder(ledger, cache, entry.path, rel, int(entry.name))
 
 
-def _load_record_folder(ledger: Ledger, folder: Path, year: int) -> None:
+def _load_record_folder(
+    ledger: Ledger, cache: Cache, folder: str, rel_folder: str, year: int
+) -> None:
+    # Plain strings and scandir here: this loop runs once per record file.
     entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    record_stems = {e.name[:-5] for e in entries if e.name.endswith(".yaml") and e.is_file()}
+    record_stems = {e.name[:-5] for e in entries if e.name.endswith(".yaml")}
     for entry in entries:
-        if entry.name.startswith("."):
+        name = entry.name
+        if name.startswith("."):
             continue
-        path = Path(entry.path)
+        rel = f"{rel_folder}/{name}"
         if entry.is_dir():
-            if entry.name not in record_stems:  # a record's own evidence folder holds no records
-                _load_record_folder(ledger, path, year)
+            if name not in record_stems:  # a record's own evidence folder holds no records
+                _load_record_folder(ledger, cache, entry.path, rel, year)
             continue
-        rel = rel_path(ledger.root, path)
-        if entry.name.endswith(".yml"):
+        if name.endswith(".yml"):
             ledger.problems.append(
                 Problem(
                     Source(rel), "record-name", "记录文件的扩展名应为 .yaml", "把 .yml 改为 .yaml"
                 )
             )
             continue
-        if not entry.name.endswith(".yaml"):
+        if not name.endswith(".yaml"):
             continue
         ledger.record_files.append(rel)
-        data, problems = load_file(path, rel, MAX_RECORD_BYTES)
-        ledger.problems.extend(problems)
-        if data is None:
-            continue
-        record, problems = parse_record(data, rel, entry.name[:-5], year)
+        try:
+            key = file_key(entry.stat())
+        except OSError:
+            key = None
+        result = cache.get(rel, key) if key else None
+        if result is None:
+            result = _read_record(entry.path, rel, name[:-5], year)
+            if key:
+                cache.put(rel, key, result)
+        record, problems = result
         ledger.problems.extend(problems)
         if record is not None:
             ledger.records.append(record)
 
 
-def inspect_evidence(ledger: Ledger) -> dict[str, FileFact]:
-    return {path: inspect(ledger.root, path) for path in sorted(evidence_paths(ledger))}
+def _read_record(
+    path: str, rel: str, record_id: str, year: int
+) -> tuple[Record | None, list[Problem]]:
+    data, problems = load_file(path, rel, MAX_RECORD_BYTES)
+    if data is None:
+        return None, problems
+    record, more = parse_record(data, rel, record_id, year)
+    return record, problems + more
 
 
-def validate(root: Path) -> list[Problem]:
+def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFact]:
+    """What the disk says about each evidence file; unchanged files are not hashed again."""
+    cache = Cache(ledger.root, "evidence", use_cache)
+    facts: dict[str, FileFact] = {}
+    for path in sorted(evidence_paths(ledger)):
+        try:
+            key = file_key((ledger.root / path).stat())
+        except OSError:
+            key = None
+        fact = cache.get(path, key) if key else None
+        if fact is None:
+            fact = inspect(ledger.root, path)
+            if key and fact.state == "ok":
+                cache.put(path, key, fact)
+        facts[path] = fact
+    cache.save()
+    return facts
+
+
+def validate(root: Path, use_cache: bool = True) -> list[Problem]:
     """`wenming check`: load everything, look at every evidence file, apply every rule."""
-    ledger = load(root)
-    return check_ledger(ledger, inspect_evidence(ledger))
+    ledger = load(root, use_cache)
+    return check_ledger(ledger, inspect_evidence(ledger, use_cache))
 
 
 def select_plan(ledger: Ledger, year: int | None, today: date) -> Plan:

@@ -224,22 +224,22 @@ def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
     return data, walker.problems
 
 
-def load_file(path: Path, rel: str, max_bytes: int | None = None) -> tuple[Any, list[Problem]]:
+def load_file(path: str | Path, rel: str, max_bytes: int) -> tuple[Any, list[Problem]]:
     """Read, decode and parse one file; every failure becomes a Problem, never an exception."""
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            size = path.stat().st_size
-            return None, [
-                Problem(
-                    Source(rel, 0),
-                    "file-too-large",
-                    f"文件过大（{size:,} 字节，上限 {max_bytes:,} 字节）",
-                    "一条记录只写一次活动；照片等佐证材料请作为单独的文件放在记录目录里",
-                )
-            ]
-        data = path.read_bytes()
+        with open(path, "rb") as handle:  # noqa: PTH123 - no Path object per record file
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         return None, [Problem(Source(rel, 0), "unreadable", f"无法读取文件：{exc.strerror}")]
+    if len(data) > max_bytes:
+        return None, [
+            Problem(
+                Source(rel, 0),
+                "file-too-large",
+                f"文件过大（超过 {max_bytes:,} 字节）",
+                "一条记录只写一次活动；照片等佐证材料请作为单独的文件放在记录目录里",
+            )
+        ]
     text, problems = decode(data, rel)
     if text is None:
         return None, problems

@@ -1,0 +1,119 @@
+"""The load cache never serves stale data and never changes what check or status see."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from wenming import cache, ledger
+from wenming.ledger import load, validate
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+from generate import generate
+
+
+def _age(root: Path) -> None:
+    """Backdate every file so the cache may trust it (fresh files are always re-read)."""
+    old = time.time() - 3600
+    for path in root.rglob("*"):
+        os.utime(path, (old, old))
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Path:
+    root = generate(tmp_path / "ledger", 120, seed=7)
+    _age(root)
+    return root
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The record files actually read from disk (not served by the cache)."""
+    seen: list[str] = []
+    original = ledger._read_record
+
+    def spy(path: str, rel: str, record_id: str, year: int):  # type: ignore[no-untyped-def]
+        seen.append(rel)
+        return original(path, rel, record_id, year)
+
+    monkeypatch.setattr(ledger, "_read_record", spy)
+    return seen
+
+
+def _same_as_uncached(root: Path) -> None:
+    assert validate(root) == validate(root, use_cache=False)
+    cached, fresh = load(root), load(root, use_cache=False)
+    assert cached.records == fresh.records
+    assert cached.problems == fresh.problems
+
+
+def _a_record(root: Path) -> Path:
+    return sorted(root.glob("records/2023/*.yaml"))[5]
+
+
+def test_warm_load_reads_nothing_and_equals_cold(generated: Path, reads: list[str]) -> None:
+    cold = validate(generated)
+    assert len(reads) == 120
+    reads.clear()
+    assert validate(generated) == cold
+    assert reads == []
+
+
+def test_an_edit_is_seen_and_only_that_file_is_read(generated: Path, reads: list[str]) -> None:
+    load(generated)
+    record = _a_record(generated)
+    stat = record.stat()
+    text = record.read_text(encoding="utf-8")
+    unit = text.split("unit: ", 1)[1].split("\n", 1)[0]
+    # Same length, same mtime: only the inode change time tells the files apart.
+    record.write_text(text.replace(f"unit: {unit}", "unit: " + "某" * len(unit)), encoding="utf-8")
+    os.utime(record, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert record.stat().st_size == stat.st_size
+    reads.clear()
+    problems = validate(generated)
+    assert {(p.source.path, p.rule) for p in problems} == {
+        (record.relative_to(generated).as_posix(), "unknown-unit")
+    }
+    assert reads == [record.relative_to(generated).as_posix()]
+    _same_as_uncached(generated)
+
+
+def test_add_delete_and_rename_are_seen(generated: Path) -> None:
+    load(generated)
+    record = _a_record(generated)
+    copy = record.with_name("20230601-新增的记录-ffff.yaml")
+    copy.write_bytes(record.read_bytes())
+    _same_as_uncached(generated)
+    record.unlink()
+    _same_as_uncached(generated)
+    copy.rename(copy.with_name("20230602-改名的记录-eeee.yaml"))
+    _same_as_uncached(generated)
+    assert not any(r.id == "20230601-新增的记录-ffff" for r in load(generated).records)
+
+
+def test_evidence_hash_is_recomputed_when_the_file_changes(generated: Path) -> None:
+    validate(generated)
+    evidence = next(generated.glob("records/*/*/*.txt"))
+    evidence.write_bytes(evidence.read_bytes() + b"changed")
+    rules = {p.rule for p in validate(generated)}
+    assert rules == {"sha256-mismatch"}
+    _same_as_uncached(generated)
+
+
+def test_a_corrupt_cache_is_rebuilt_silently(generated: Path) -> None:
+    validate(generated)
+    for table in cache.cache_dir(generated).glob("*.pickle"):
+        table.write_bytes(b"\x80\x05garbage")
+    _same_as_uncached(generated)
+
+
+def test_fresh_files_are_never_trusted(mini_ledger: Path, reads: list[str]) -> None:
+    for record in mini_ledger.glob("records/2022/*.yaml"):
+        os.utime(record)  # modified just now
+    load(mini_ledger)
+    load(mini_ledger)
+    assert len(reads) == 2  # written moments ago: mtime may not have ticked yet
