@@ -231,6 +231,11 @@ def _report(root: Path, written: Prepared, no_commit: bool) -> None:
 # ---------------------------------------------------------------- prompts
 
 
+def _text(label: str, default: str = "") -> str:
+    """A free-text prompt; Enter keeps the default (shown only when there is one)."""
+    return str(typer.prompt(label, default=default, show_default=bool(default))).strip()
+
+
 def _pick(label: str, names: Sequence[str], default: str | None) -> str:
     """Ask for one of `names` by number, full name or a part of it."""
     typer.echo(f"可选的{label}：")
@@ -273,7 +278,7 @@ def _ask_date(plan: Plan, default: date) -> date:
 
 def _optional_int(label: str, default: int | None) -> int | None:
     while True:
-        answer = str(typer.prompt(label, default="" if default is None else str(default))).strip()
+        answer = _text(label, "" if default is None else str(default))
         if not answer:
             return None
         if answer.isdigit():
@@ -283,7 +288,7 @@ def _optional_int(label: str, default: int | None) -> int | None:
 
 def _optional_number(label: str) -> float | None:
     while True:
-        answer = str(typer.prompt(label, default="")).strip()
+        answer = _text(label)
         if not answer:
             return None
         try:
@@ -311,7 +316,7 @@ def _wants_hours(plan: Plan, task_ids: Sequence[str], previous: Record | None) -
 def _ask_evidence(plan: Plan) -> list[EvidenceSpec]:
     specs: list[EvidenceSpec] = []
     while True:
-        answer = str(typer.prompt("佐证材料文件路径（直接回车结束）", default="")).strip()
+        answer = _text("佐证材料文件路径（直接回车结束）")
         if not answer:
             return specs
         path = Path(answer.strip("'\"")).expanduser()
@@ -320,8 +325,8 @@ def _ask_evidence(plan: Plan) -> list[EvidenceSpec]:
             continue
         guess = infer_kind(path.name)
         kind = _pick("佐证材料类型", list(plan.evidence_kinds), guess)
-        caption = str(typer.prompt("说明（时间、地点、人物、事由；回车使用默认说明）", default=""))
-        specs.append(EvidenceSpec(path, kind, caption.strip()))
+        caption = _text("说明（时间、地点、人物、事由；回车使用默认说明）")
+        specs.append(EvidenceSpec(path, kind, caption))
 
 
 def _ask(fields: _Fields, plan: Plan, previous: Record | None, ledger: Ledger) -> None:
@@ -346,7 +351,7 @@ def _ask(fields: _Fields, plan: Plan, previous: Record | None, ledger: Ledger) -
         fields.unit = _pick("组织单位", list(plan.units), default)
     if fields.place is None:
         default_place = previous.place if previous else ""
-        fields.place = str(typer.prompt("活动地点（可回车跳过）", default=default_place)).strip()
+        fields.place = _text("活动地点（可回车跳过）", default_place)
     if fields.participants is None:
         fields.participants = _optional_int(
             "参与人数（可回车跳过）", previous.participants if previous else None
@@ -356,6 +361,6 @@ def _ask(fields: _Fields, plan: Plan, previous: Record | None, ledger: Ledger) -
         if value is not None:
             fields.figures = {**fields.figures, HOURS_FIGURE: value}
     if fields.summary is None:
-        fields.summary = str(typer.prompt("活动简介（可回车跳过）", default="")).strip()
+        fields.summary = _text("活动简介（可回车跳过）")
     if not fields.evidence_given:
         fields.evidence = _ask_evidence(plan)

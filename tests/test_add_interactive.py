@@ -1,0 +1,206 @@
+"""`wenming add` at a terminal: prompts in Chinese, choices from the plan, defaults, confirmation."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import GIT_ENV, git
+
+import wenming.cli.add as add_command
+from wenming.errors import Severity
+from wenming.files import sha256_file
+from wenming.ledger import load, validate
+from wenming.starter import create_ledger
+
+Cli = Callable[..., Any]
+TITLE = "学雷锋志愿服务进社区"
+
+
+@pytest.fixture(scope="session")
+def _fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        for key, value in GIT_ENV.items():
+            patch.setenv(key, value)
+        result = create_ledger(tmp_path_factory.mktemp("fresh") / "台账", year=2022)
+    assert result.outcome is not None and result.outcome.ok, result.outcome
+    return result.root
+
+
+@pytest.fixture
+def ledger(
+    _fresh: Path, tmp_path: Path, git_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A copy of a fresh 2022 ledger, with `add` convinced it runs at a terminal."""
+    root = tmp_path / "台账"
+    shutil.copytree(_fresh, root, symlinks=True)
+    monkeypatch.setattr(add_command, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(add_command, "today", lambda: date(2022, 3, 5))
+    return root
+
+
+def answers(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def commits(root: Path) -> int:
+    return int(git(root, "rev-list", "--count", "HEAD"))
+
+
+def changed(root: Path) -> list[str]:
+    return git(
+        root, "-c", "core.quotepath=false", "show", "--name-only", "--format=", "HEAD"
+    ).split()
+
+
+def clean(root: Path) -> bool:
+    return not [p for p in validate(root) if p.severity is Severity.ERROR]
+
+
+def test_everything_by_prompts(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"photo bytes")
+    before = commits(ledger)
+    result = cli(
+        "add",
+        repo=ledger,
+        input=answers(
+            "志愿",  # task by a part of its title
+            "2022年3月5日",
+            "学雷锋",  # activity type by a part of its name
+            TITLE,
+            "",  # unit: the task's lead unit by default
+            "幸福路社区",
+            "36",
+            "108",
+            "清理小广告",
+            str(photo),
+            "",  # kind: inferred 照片
+            "2022年3月5日，志愿者在幸福路社区清理小广告",
+            "",  # no more evidence
+            "y",
+        ),
+    )
+    assert result.exit_code == 0, result.output
+    assert "任务（输入编号，或标题中的几个字）" in result.output
+    assert "已选：3.1 常态化开展志愿服务" in result.output
+    assert "确认写入并提交？" in result.output
+    (rec,) = load(ledger).records
+    assert rec.tasks == ("3.1",)
+    assert rec.date == date(2022, 3, 5)
+    assert (rec.type, rec.title, rec.unit, rec.place) == (
+        "学雷锋志愿服务",
+        TITLE,
+        "团委",
+        "幸福路社区",
+    )
+    assert rec.participants == 36
+    assert rec.figures == {"志愿服务时长": 108}
+    assert rec.summary == "清理小广告\n"
+    (item,) = rec.evidence
+    assert item.kind == "照片"
+    assert item.caption == "2022年3月5日，志愿者在幸福路社区清理小广告"
+    assert item.file is not None
+    assert item.sha256 == sha256_file(photo) == sha256_file(ledger / item.file)
+    assert commits(ledger) == before + 1
+    assert sorted(changed(ledger)) == sorted([rec.source.path, item.file])
+    assert clean(ledger)
+
+
+def test_only_missing_fields_are_asked(cli: Cli, ledger: Path) -> None:
+    result = cli(
+        "add", "--task", "3.1", "--type", "学雷锋志愿服务", "--unit", "团委", "--date", "2022-03-05",
+        repo=ledger,
+        input=answers(TITLE, "", "", "", "", "", "y"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "任务（" not in result.output
+    assert "活动日期" not in result.output
+    assert "活动标题" in result.output
+    (rec,) = load(ledger).records
+    assert (rec.title, rec.place, rec.participants, rec.figures) == (TITLE, "", None, {})
+    assert clean(ledger)
+
+
+def test_defaults_come_from_the_previous_record_of_the_task(cli: Cli, ledger: Path) -> None:
+    first = cli(
+        "add", "-t", "3.1", "-d", "2022-04-01", "--type", "志愿服务", "--title", "第一次",
+        "-u", "工会", "--place", "文化广场", "-n", "20", "--hours", "40",
+        repo=ledger,
+    )  # fmt: skip
+    assert first.exit_code == 0, first.output
+    result = cli(
+        "add",
+        repo=ledger,
+        input=answers("3.1", "2022-06-01", "", "第二次", "", "", "", "", "", "", "y"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "默认值取自本任务最近一条记录：2022-04-01 第一次" in result.output
+    second = next(r for r in load(ledger).records if r.title == "第二次")
+    assert (second.type, second.unit, second.place, second.participants) == (
+        "志愿服务",
+        "工会",
+        "文化广场",
+        20,
+    )
+
+
+def test_wrong_answers_are_asked_again_and_declining_writes_nothing(
+    cli: Cli, ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(add_command, "today", lambda: date(2030, 5, 1))
+    before = commits(ledger)
+    result = cli(
+        "add",
+        repo=ledger,
+        input=answers(
+            "没有这个任务",
+            "3.1",
+            "明天",  # not a date
+            "",  # default: today clamped into the plan period
+            "服务",  # ambiguous
+            "志愿服务",
+            "标题",
+            "不存在的单位",
+            "工会",
+            "",
+            "",
+            "",
+            "",
+            str(tmp_path / "不存在.jpg"),
+            "",
+            "n",
+        ),
+    )
+    assert result.exit_code != 0
+    assert "没有符合“没有这个任务”的任务" in result.output
+    assert "无法识别日期“明天”" in result.output
+    assert "[2022-12-31]" in result.output
+    assert "有 2 项符合：学雷锋志愿服务、志愿服务" in result.output
+    assert "没有符合“不存在的单位”的组织单位" in result.output
+    assert "找不到文件" in result.output
+    assert "date: 2022-12-31" in result.output
+    assert "已取消" in result.output
+    assert load(ledger).records == []
+    assert commits(ledger) == before
+    assert git(ledger, "status", "--porcelain") == ""
+
+
+def test_yes_skips_the_confirmation(cli: Cli, ledger: Path) -> None:
+    result = cli(
+        "add", "-t", "1", "-d", "2022-02-01", "--type", "成立领导小组", "-u", "创建办", "-y",
+        "--place", "会议室", "-n", "9", "--summary", "成立",
+        repo=ledger,
+        input=answers("成立创建工作领导小组", ""),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "活动标题" in result.output
+    assert "确认写入" not in result.output
+    (rec,) = load(ledger).records
+    assert rec.title == "成立创建工作领导小组"
