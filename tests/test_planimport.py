@@ -105,7 +105,7 @@ def test_seed_metadata_and_report() -> None:
     assert plan.preamble.startswith("2022年是党的二十大召开之年")
     assert plan.tasks["11"].text.splitlines()[1].startswith("围绕把家风建设")
     assert [p for p in result.problems if p.severity is Severity.ERROR] == []
-    assert {p.rule for p in result.problems} == {"placeholder-unit"}
+    assert {p.rule for p in result.problems} == {"placeholder-unit", "placeholder-fact"}
     report = result.report("plan-2022.txt")
     assert "任务 25 项" in report
     assert "第 70 行" in report  # the attachment's own text, after 附件：

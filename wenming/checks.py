@@ -39,10 +39,23 @@ def _listing(choices: Iterable[str], limit: int = 12) -> str:
 
 def check_plan(plan: Plan) -> Iterator[Problem]:
     yield from _plan_units(plan)
+    yield from _plan_facts(plan)
     yield from _plan_ids(plan)
     for task in plan.tasks.values():
         yield from _task_units(plan, task)
         yield from _task_requirements(plan, task)
+
+
+def _plan_facts(plan: Plan) -> Iterator[Problem]:
+    for fact in plan.facts.values():
+        if fact.placeholder:
+            yield Problem(
+                fact.source,
+                "placeholder-fact",
+                f"事实“{fact.name}”的数值 {fact.value:g} 是占位数值，尚未填写",
+                "把 value 改成本单位的实际数字，并删除 placeholder: true",
+                Severity.WARNING,
+            )
 
 
 def _plan_units(plan: Plan) -> Iterator[Problem]:

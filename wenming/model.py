@@ -43,6 +43,7 @@ class Fact:
     source: Source
     unit: str = ""
     note: str = ""
+    placeholder: bool = False
 
 
 @dataclass(frozen=True)

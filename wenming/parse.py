@@ -213,6 +213,13 @@ class _Reader:
             result.append(text)
         return tuple(result)
 
+    def flag(self, m: YMap, key: str) -> bool:
+        value = m.get(key, False)
+        if not isinstance(value, bool):
+            self.error(m.line_of(key), "wrong-type", f"“{key}”应为 true 或 false")
+            return False
+        return value
+
     def choice(self, m: YMap, key: str, choices: tuple[str, ...], default: T) -> str | T:
         value = m.get(key)
         if value is None:
@@ -341,7 +348,7 @@ def _facts(r: _Reader, m: YMap) -> dict[str, Fact]:
         if body is None:
             r.error(line, "missing-field", f"事实“{name}”缺少 value")
             continue
-        r.keys(body, ("value",), ("unit", "note"), f"事实“{name}”")
+        r.keys(body, ("value",), ("unit", "note", "placeholder"), f"事实“{name}”")
         value = r.number(body, "value", 0, MAX_FIGURE)
         if value is not None:
             facts[name] = Fact(
@@ -350,6 +357,7 @@ def _facts(r: _Reader, m: YMap) -> dict[str, Fact]:
                 Source(r.rel, line),
                 r.text(body, "unit") or "",
                 r.text(body, "note") or "",
+                r.flag(body, "placeholder"),
             )
     return facts
 
@@ -380,10 +388,7 @@ def _units(r: _Reader, m: YMap) -> dict[str, Unit]:
                 f"单位“{name}”重复定义（第一次在第 {units[name].source.line} 行）",
             )
             continue
-        placeholder = u.get("placeholder", False)
-        if not isinstance(placeholder, bool):
-            r.error(u.line_of("placeholder"), "wrong-type", "“placeholder”应为 true 或 false")
-            placeholder = False
+        placeholder = r.flag(u, "placeholder")
         kind = r.choice(u, "kind", ("department", "collective"), "department")
         units[name] = Unit(
             name=name,

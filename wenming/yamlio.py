@@ -224,7 +224,7 @@ def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
     return data, walker.problems
 
 
-def load_file(path: str | Path, rel: str, max_bytes: int) -> tuple[Any, list[Problem]]:
+def load_file(path: str | Path, rel: str, max_bytes: int = 10_000_000) -> tuple[Any, list[Problem]]:
     """Read, decode and parse one file; every failure becomes a Problem, never an exception."""
     try:
         with open(path, "rb") as handle:  # noqa: PTH123 - no Path object per record file

@@ -77,7 +77,7 @@ def emit(plan: PlanOut, source_name: str) -> str:
         for name, unit in plan.facts.items():
             # 1, not 0: status divides by a fact, and 1 leaves the figure readable until filled in.
             out.append(
-                f"  {scalar(name)}: {{value: 1, unit: {scalar(unit, True)}, note: 占位数值，请填写实际人数}}"
+                f"  {scalar(name)}: {{value: 1, unit: {scalar(unit, True)}, placeholder: true, note: 占位数值，请填写实际人数}}"
                 "  # 导入时无法得知，暂记为 1"
             )
     if plan.figures:

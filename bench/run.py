@@ -1,0 +1,215 @@
+"""Time each wenming command against its baseline on the same generated ledger, in one run."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generate import generate
+
+HERE = Path(__file__).resolve().parent
+LEDGERS = HERE / ".ledgers"
+EXAMPLE = HERE.parent
+
+RAW_READ = """
+import os, sys
+def walk(folder):
+    for entry in os.scandir(folder):
+        if entry.is_dir():
+            walk(entry.path)
+        elif entry.name.endswith(".yaml"):
+            with open(entry.path, "rb") as handle:
+                handle.read()
+walk(os.path.join(sys.argv[1], "records"))
+"""
+
+PARSE_ONLY = """
+import os, sys, yaml
+def walk(folder):
+    for entry in os.scandir(folder):
+        if entry.is_dir():
+            walk(entry.path)
+        elif entry.name.endswith(".yaml"):
+            with open(entry.path, "rb") as handle:
+                yaml.load(handle, Loader=yaml.CSafeLoader)
+walk(os.path.join(sys.argv[1], "records"))
+"""
+
+# The same sheets, rows and columns as the exported workbook, styled the same way, write-only.
+XLSX_FLOOR = """
+import sys
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+shape = [tuple(map(int, item.split("x"))) for item in sys.argv[2].split(",")]
+book = Workbook(write_only=True)
+font, wrap = Font(name="宋体", size=10), Alignment(wrap_text=True, vertical="top")
+thin = Side(style="thin")
+border = Border(left=thin, right=thin, top=thin, bottom=thin)
+for index, (rows, columns) in enumerate(shape):
+    sheet = book.create_sheet(f"s{index}")
+    for row in range(rows):
+        cells = []
+        for column in range(columns):
+            cell = WriteOnlyCell(sheet, value=f"第{row}行第{column}列的中文内容")
+            cell.font, cell.alignment, cell.border = font, wrap, border
+            cells.append(cell)
+        sheet.append(cells)
+book.save(sys.argv[1])
+"""
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_mb: float
+
+
+def run(argv: list[str], env: dict[str, str]) -> Timing:
+    """Run once; wall time and the child's peak resident memory."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0 and os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"failed: {' '.join(argv)}\n{process.stderr.read().decode() if process.stderr else ''}")
+    return Timing(elapsed, usage.ru_maxrss / 1024)
+
+
+def median(argv: list[str], env: dict[str, str], runs: int, before: Callable[[], None] | None = None) -> Timing:
+    timings = []
+    for _ in range(runs):
+        if before:
+            before()
+        timings.append(run(argv, env))
+    return Timing(
+        statistics.median(t.seconds for t in timings), max(t.peak_mb for t in timings)
+    )
+
+
+def ledger(size: int) -> Path:
+    root = LEDGERS / f"{size}"
+    if not (root / "plan").is_dir():
+        print(f"生成 {size} 条记录的台账……", file=sys.stderr)
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, size, seed=size)
+        old = time.time() - 3600  # the cache never trusts files changed in the last seconds
+        for path in root.rglob("*"):
+            os.utime(path, (old, old))
+    return root
+
+
+def workbook_shape(path: Path) -> str:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    return ",".join(f"{sheet.max_row}x{sheet.max_column}" for sheet in book.worksheets)
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, Timing, str, float | None, float | None]] = []
+
+    def add(self, size: str, what: str, timing: Timing, base: str = "", base_time: float | None = None,
+            target: float | None = None) -> None:  # fmt: skip
+        self.rows.append((size, what, timing, base, base_time, target))
+
+    def print(self) -> bool:
+        ok = True
+        print(f"{'记录数':>8}  {'项目':<28}{'秒':>8}{'峰值MB':>9}  {'基线':<12}{'倍数':>7}{'目标':>7}  结果")
+        for size, what, timing, base, base_time, target in self.rows:
+            ratio = timing.seconds / base_time if base_time else None
+            verdict = ""
+            if target is not None:
+                passed = ratio <= target if ratio is not None else timing.seconds <= target
+                ok &= passed
+                verdict = "达标" if passed else "未达标"
+            print(
+                f"{size:>8}  {what:<28}{timing.seconds:>8.3f}{timing.peak_mb:>9.0f}  {base:<12}"
+                f"{(f'{ratio:.2f}' if ratio is not None else ''):>7}"
+                f"{(f'{target:g}' if target is not None else ''):>7}  {verdict}"
+            )
+        return ok
+
+
+def bench_size(size: int, runs: int, report: Report, env: dict[str, str]) -> None:
+    root = ledger(size)
+    cache = Path(env["WENMING_CACHE_DIR"])
+    wenming = [sys.executable, "-m", "wenming", "--repo", str(root)]
+    label = f"{size:,}"
+
+    def clear_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    raw = median([sys.executable, "-c", RAW_READ, str(root)], env, runs)
+    parse = median([sys.executable, "-c", PARSE_ONLY, str(root)], env, runs)
+    report.add(label, "基线：读取全部文件", raw)
+    report.add(label, "基线：仅解析 YAML", parse)
+    check = median([*wenming, "check"], env, runs, before=clear_cache)
+    report.add(label, "check（冷，无缓存）", check, "仅解析", parse.seconds, 1.5 if size == 20_000 else None)
+    run([*wenming, "status"], env)
+    status = median([*wenming, "status"], env, runs)
+    target = 2.0 if size in (20_000, 100_000) else None
+    report.add(label, "status（热）", status, "读取全部", raw.seconds, target)
+    if size == 100_000:
+        report.add(label, "status 峰值内存（MB）", Timing(status.peak_mb, status.peak_mb), target=500)
+    edited = sorted((root / "records" / "2023").glob("*.yaml"))[size // 7]
+
+    def touch_one() -> None:
+        edited.write_bytes(edited.read_bytes())
+
+    after_edit = median([*wenming, "status"], env, runs, before=touch_one)
+    report.add(label, "status（改动一条记录后）", after_edit, "status 热", status.seconds)
+    if shutil.which("true") and _has_export(env):
+        with tempfile.TemporaryDirectory() as scratch:
+            book = Path(scratch) / "台账.xlsx"
+            run([*wenming, "export", "-o", str(book)], env)
+            export = median([*wenming, "export", "-o", str(book)], env, runs)
+            shape = workbook_shape(book)
+            floor = median([sys.executable, "-c", XLSX_FLOOR, str(Path(scratch) / "floor.xlsx"), shape], env, runs)
+        report.add(label, "基线：openpyxl 写同样的表", floor)
+        report.add(label, "export xlsx（热）", export, "xlsx 基线", floor.seconds, 1.5 if size == 20_000 else None)
+        if size == 100_000:
+            report.add(label, "export 峰值内存（MB）", Timing(export.peak_mb, export.peak_mb), target=1024)
+
+
+def _has_export(env: dict[str, str]) -> bool:
+    probe = subprocess.run([sys.executable, "-m", "wenming", "export", "--help"], env=env, capture_output=True)
+    return probe.returncode == 0
+
+
+def bench_startup(runs: int, report: Report, env: dict[str, str]) -> None:
+    help_time = median([sys.executable, "-m", "wenming", "--help"], env, runs)
+    report.add("示例", "wenming --help 启动", help_time, target=0.3)
+    example = [sys.executable, "-m", "wenming", "--repo", str(EXAMPLE), "status", "--as-of", "2022-12-31"]
+    run(example, env)
+    report.add("示例", "wenming status（示例台账）", median(example, env, runs), target=0.3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="wenming 基准测试：与同一次运行中的基线比较")
+    parser.add_argument("--sizes", default="1000,20000,100000", help="记录数，逗号分隔")
+    parser.add_argument("--runs", type=int, default=3, help="每项运行次数（取中位数）")
+    args = parser.parse_args()
+    report = Report()
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "WENMING_CACHE_DIR": cache, "NO_COLOR": "1"}
+        env.pop("WENMING_DEBUG", None)
+        bench_startup(args.runs, report, env)
+        for size in (int(s) for s in args.sizes.split(",")):
+            bench_size(size, args.runs, report, env)
+    ok = report.print()
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
