@@ -135,7 +135,7 @@ def test_an_internal_error_is_one_line_without_traceback(
 ) -> None:
     import wenming.cli.check as check_module
 
-    def broken(root: Path) -> list[object]:
+    def broken(*args: object) -> list[object]:
         raise RuntimeError("boom")
 
     monkeypatch.delenv("WENMING_DEBUG")

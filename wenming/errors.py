@@ -15,7 +15,7 @@ class Severity(str, Enum):
         return "错误" if self is Severity.ERROR else "警告"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Source:
     """Where something was read: a ledger-relative POSIX path and a 1-based line (0 = whole file)."""
 
@@ -26,7 +26,7 @@ class Source:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One finding of `wenming check`: where, which rule, what is wrong and how to fix it."""
 

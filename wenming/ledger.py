@@ -7,7 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .cache import Cache, file_key
+from .cache import EVIDENCE, RECORDS, Cache, RecordResult, file_key
 from .checks import check_ledger, evidence_paths
 from .errors import Problem, Source, WenmingError
 from .files import FileFact, inspect
@@ -52,7 +52,7 @@ def load(root: Path, use_cache: bool = True) -> Ledger:
     """Read every plan and record; unchanged record files come from the local cache."""
     ledger = Ledger(root)
     _load_plans(ledger)
-    cache = Cache(root, "records", use_cache)
+    cache = Cache(root, "records", RECORDS, use_cache)
     _load_records(ledger, cache)
     cache.save()
     return ledger
@@ -96,7 +96,7 @@ def _load_plans(ledger: Ledger) -> None:
         ledger.plans[plan.year] = plan
 
 
-def _load_records(ledger: Ledger, cache: Cache) -> None:
+def _load_records(ledger: Ledger, cache: Cache[RecordResult]) -> None:
     folder = ledger.root / RECORDS_DIR
     if not folder.is_dir():
         return
@@ -119,7 +119,7 @@ def _load_records(ledger: Ledger, cache: Cache) -> None:
 
 
 def _load_record_folder(
-    ledger: Ledger, cache: Cache, folder: str, rel_folder: str, year: int
+    ledger: Ledger, cache: Cache[RecordResult], folder: str, rel_folder: str, year: int
 ) -> None:
     # Plain strings and scandir here: this loop runs once per record file.
     entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -170,7 +170,7 @@ def _read_record(
 
 def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFact]:
     """What the disk says about each evidence file; unchanged files are not hashed again."""
-    cache = Cache(ledger.root, "evidence", use_cache)
+    cache = Cache(ledger.root, "evidence", EVIDENCE, use_cache)
     facts: dict[str, FileFact] = {}
     for path in sorted(evidence_paths(ledger)):
         try:

@@ -169,7 +169,7 @@ class Plan:
         return {task.id: task for section in self.sections for task in section.tasks}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     kind: str
     source: Source
@@ -179,7 +179,7 @@ class Evidence:
     sha256: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One activity. `id` is the file's stem; `lines` maps field paths to lines for messages."""
 

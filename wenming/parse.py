@@ -34,7 +34,7 @@ from .model import (
     Task,
     Unit,
 )
-from .yamlio import YDate, YFloat, YList, YMap
+from .yamlio import YDate, YFloat, YList, YMap, plain
 
 T = TypeVar("T")
 
@@ -583,7 +583,7 @@ def parse_record(
         place=r.text(m, "place") or "",
         participants=r.integer(m, "participants", 0, MAX_PARTICIPANTS),
         figures=figures,
-        extra=dict(extra or {}),
+        extra=plain(extra or {}),
         summary=r.text(m, "summary") or "",
         evidence=tuple(_evidence(r, line, e) for line, e in r.items(m, "evidence", "evidence")),
         lines=lines,

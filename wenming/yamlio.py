@@ -151,6 +151,19 @@ class _TooComplex(Exception):
         self.line = line
 
 
+def plain(value: Any) -> Any:
+    """The same data as exact built-in types (for JSON, marshal and equality with fresh data)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, YFloat):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
 def decode(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     """Decode a ledger file as UTF-8 (a BOM is allowed); explain GBK and control characters."""
     if data.startswith(b"\xef\xbb\xbf"):

@@ -158,6 +158,7 @@ def _usage(message: str, hint: str, ctx: Context | None) -> int:
 @dataclass(frozen=True)
 class Options:
     repo: Path | None
+    use_cache: bool = True
 
 
 def _version(value: bool) -> None:
@@ -190,13 +191,22 @@ def _global(
             show_envvar=True,
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="不使用本机的读取缓存（结果相同，只是更慢）"),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", help="显示版本号并退出", callback=_version, is_eager=True),
     ] = False,
 ) -> None:
     """文明单位创建工作台账：计划、活动记录与佐证材料，以 YAML 文件保存在 git 中。"""
-    ctx.obj = Options(repo=repo)
+    ctx.obj = Options(repo=repo, use_cache=not no_cache)
+
+
+def use_cache(ctx: typer.Context) -> bool:
+    options = ctx.find_object(Options)
+    return options.use_cache if options else True
 
 
 def ledger_root(ctx: typer.Context) -> Path:

@@ -10,7 +10,7 @@ import typer
 
 from ..errors import Severity
 from ..ledger import validate
-from .app import EXIT_PROBLEMS, Command, app, ledger_root
+from .app import EXIT_PROBLEMS, Command, app, ledger_root, use_cache
 
 
 class OutputFormat(str, Enum):
@@ -32,7 +32,7 @@ def check(
     没有错误时退出码为 0，有错误时为 1（警告不影响退出码）。
     """
     root = ledger_root(ctx)
-    problems = validate(root)
+    problems = validate(root, use_cache(ctx))
     errors = sum(p.severity is Severity.ERROR for p in problems)
     if output is OutputFormat.json:
         typer.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))

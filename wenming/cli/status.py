@@ -13,7 +13,7 @@ from ..errors import Severity, WenmingError
 from ..ledger import load, records_of, select_plan
 from ..render import console, status_table, task_detail, timeline_table, todo_lines
 from ..status import State, evaluate, select, timeline
-from .app import EXIT_PROBLEMS, Command, app, ledger_root
+from .app import EXIT_PROBLEMS, Command, app, ledger_root, use_cache
 
 
 def _as_of(text: str | None) -> date | None:
@@ -81,7 +81,7 @@ def status(
     wanted = _state(only, "--status")
     failing = _state(fail_on, "--fail-on")
     root = ledger_root(ctx)
-    ledger = load(root)
+    ledger = load(root, use_cache(ctx))
     errors = sum(p.severity is Severity.ERROR for p in ledger.problems)
     if errors:
         typer.echo(
