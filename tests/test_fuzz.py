@@ -1,0 +1,123 @@
+"""Property tests: whatever bytes or YAML a file holds, loading and checking end in problems, never a crash."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wenming import yamlio
+from wenming.checks import check_record
+from wenming.ledger import load, validate
+from wenming.parse import parse_plan, parse_record
+
+CASES = Path(__file__).parent / "cases"
+RECORD = yaml.safe_load(
+    (CASES / "ledger/records/2022/20220305-学雷锋志愿服务进社区-0001.yaml").read_text(
+        encoding="utf-8"
+    )
+)
+PLAN_TEXT = (CASES / "ledger/plan/2022.yaml").read_text(encoding="utf-8")
+PLAN = parse_plan(yamlio.parse(PLAN_TEXT, "plan/2022.yaml")[0], "plan/2022.yaml")[0]
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+def _assert_well_formed(problems: list[Any], rel: str) -> None:
+    for problem in problems:
+        assert problem.source.path == rel
+        assert problem.source.line >= 0
+        assert problem.rule and problem.message
+
+
+def _load_record(text: str) -> None:
+    rel = "records/2022/fuzz.yaml"
+    data, problems = yamlio.parse(text, rel)
+    _assert_well_formed(problems, rel)
+    if data is not None:
+        record, more = parse_record(data, rel, "fuzz", 2022)
+        _assert_well_formed(more, rel)
+        if record is not None:
+            _assert_well_formed(list(check_record(record, PLAN, {})), rel)
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_never_crash(data: bytes) -> None:
+    text, problems = yamlio.decode(data, "records/2022/fuzz.yaml")
+    _assert_well_formed(problems, "records/2022/fuzz.yaml")
+    if text is not None:
+        _load_record(text)
+
+
+@FUZZ
+@given(documents)
+def test_arbitrary_yaml_documents_never_crash(document: Any) -> None:
+    _load_record(yaml.safe_dump(document, allow_unicode=True))
+    rel = "plan/2022.yaml"
+    data, problems = yamlio.parse(yaml.safe_dump(document, allow_unicode=True), rel)
+    if data is not None:
+        _assert_well_formed(parse_plan(data, rel)[1], rel)
+
+
+keys = st.sampled_from(sorted(RECORD))
+mutations = st.one_of(
+    st.tuples(st.just("drop"), keys, st.none()),
+    st.tuples(st.just("rename"), keys, st.text(min_size=1, max_size=8)),
+    st.tuples(st.just("retype"), keys, documents),
+)
+
+
+def _mutate(edits: list[tuple[str, str, Any]]) -> dict[str, Any]:
+    record = dict(RECORD)
+    for action, key, value in edits:
+        if key not in record:
+            continue
+        if action == "drop":
+            del record[key]
+        elif action == "rename":
+            record[value] = record.pop(key)
+        else:
+            record[key] = value
+    return record
+
+
+@FUZZ
+@given(st.lists(mutations, min_size=1, max_size=4))
+def test_mutated_records_end_in_problems(edits: list[tuple[str, str, Any]]) -> None:
+    _load_record(yaml.safe_dump(_mutate(edits), allow_unicode=True))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(mutations, min_size=1, max_size=3))
+def test_mutated_record_in_a_real_ledger(tmp_path: Path, edits: list[tuple[str, str, Any]]) -> None:
+    root = tmp_path / "ledger"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(CASES / "ledger", root)
+    text = yaml.safe_dump(_mutate(edits), allow_unicode=True)
+    (root / "records/2022/变异.yaml").write_text(text, encoding="utf-8")
+    problems = validate(root, use_cache=False)
+    assert all(p.source.path.startswith(("records/", "plan/")) for p in problems)
+    assert len(load(root, use_cache=False).records) in (1, 2)
