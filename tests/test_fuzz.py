@@ -75,7 +75,7 @@ def test_arbitrary_bytes_never_crash(data: bytes) -> None:
 def test_arbitrary_yaml_documents_never_crash(document: Any) -> None:
     _load_record(yaml.safe_dump(document, allow_unicode=True))
     rel = "plan/2022.yaml"
-    data, problems = yamlio.parse(yaml.safe_dump(document, allow_unicode=True), rel)
+    data, _ = yamlio.parse(yaml.safe_dump(document, allow_unicode=True), rel)
     if data is not None:
         _assert_well_formed(parse_plan(data, rel)[1], rel)
 
