@@ -204,3 +204,14 @@ def test_yes_skips_the_confirmation(cli: Cli, ledger: Path) -> None:
     assert "确认写入" not in result.output
     (rec,) = load(ledger).records
     assert rec.title == "成立创建工作领导小组"
+
+
+def test_find_tasks_prefers_titles_over_texts(_fresh: Path) -> None:
+    from wenming.record import find_tasks
+
+    plan = load(_fresh).plans[2022]
+    assert [t.id for t in find_tasks(plan, "3.1")] == ["3.1"]
+    assert [t.id for t in find_tasks(plan, "三会一课")] == ["2.1"]
+    assert [t.id for t in find_tasks(plan, "25小时")] == ["3.1"]  # only in the task's text
+    assert find_tasks(plan, "") == []
+    assert find_tasks(plan, "没有的") == []

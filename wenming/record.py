@@ -206,11 +206,14 @@ def parse_figure(text: str) -> tuple[str, float]:
 
 
 def find_tasks(plan: Plan, query: str) -> list[Task]:
-    """Tasks matching an id exactly, else those whose title (or id) contains the text."""
+    """Tasks matching an id exactly, else those whose title (failing that, text) contains it."""
     query = query.strip()
     if query in plan.tasks:
         return [plan.tasks[query]]
-    return [t for t in plan.tasks.values() if query and (query in t.title or query in t.text)]
+    if not query:
+        return []
+    in_title = [t for t in plan.tasks.values() if query in t.title]
+    return in_title or [t for t in plan.tasks.values() if query in t.text]
 
 
 def match_names(names: Sequence[str], query: str) -> list[str]:
