@@ -282,3 +282,13 @@ def test_cover_names_the_git_commit(git_ledger: Path, tmp_path: Path) -> None:
     assert cover["佐证材料"] == "2 件"
     assert re.fullmatch(r"4 项（.+）", cover["工作任务"])
     assert cover["志愿服务时长"] == "36 小时"
+
+
+def test_rejected_characters_match_openpyxl() -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from wenming.export.xlsx import clean_text
+
+    for code in range(0x3000):
+        char = chr(code)
+        assert (clean_text(char) != char) == bool(ILLEGAL_CHARACTERS_RE.match(char)), hex(code)

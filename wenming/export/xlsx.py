@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import unicodedata
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +23,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REPLACEMENT = "\ufffd"
 
 Progress = Callable[[int], None]
+# The control characters the xlsx format cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# East Asian wide and fullwidth characters, which take two width units.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
 
 
 @dataclass(frozen=True)
@@ -63,15 +70,13 @@ LONG_COLUMNS = (Column("位置", 24), Column("段", 5, "center"), Column("内容
 
 def clean_text(value: object) -> str:
     """Text as a cell may hold it: characters the file format rejects become U+FFFD."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
-
     text = "" if value is None else str(value)
-    return str(ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, text))
+    return _ILLEGAL.sub(REPLACEMENT, text)
 
 
 def display_width(text: str) -> int:
     """Width in Excel's character units: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def line_count(text: str, width: float) -> int:
