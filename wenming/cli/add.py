@@ -87,51 +87,70 @@ def _date(text: str) -> date:
 def add(
     ctx: typer.Context,
     task: Annotated[
-        list[str] | None, typer.Option("--task", "-t", help="任务编号，如 7.1（可重复）")
+        list[str] | None,
+        typer.Option("--task", "-t", metavar="编号", help="任务编号，如 7.1（可重复）"),
     ] = None,
     day: Annotated[
         str | None,
         typer.Option(
-            "--date", "-d", help="活动日期：2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日"
+            "--date",
+            "-d",
+            metavar="日期",
+            help="活动日期：2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日",
         ),
     ] = None,
     kind: Annotated[
-        str | None, typer.Option("--type", help="活动类型（计划 activity_types 之一）")
+        str | None,
+        typer.Option("--type", metavar="类型", help="活动类型（计划 activity_types 之一）"),
     ] = None,
-    title: Annotated[str | None, typer.Option("--title", help="活动标题")] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="标题", help="活动标题")] = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", "-u", help="组织单位（计划 units 之一）")
+        str | None, typer.Option("--unit", "-u", metavar="单位", help="组织单位（计划 units 之一）")
     ] = None,
-    place: Annotated[str | None, typer.Option("--place", help="活动地点")] = None,
+    place: Annotated[str | None, typer.Option("--place", metavar="地点", help="活动地点")] = None,
     participants: Annotated[
-        int | None, typer.Option("--participants", "-n", min=0, help="参与人数")
+        int | None, typer.Option("--participants", "-n", metavar="人数", min=0, help="参与人数")
     ] = None,
     hours: Annotated[
         float | None,
         typer.Option(
-            "--hours", min=0, help=f"{HOURS_FIGURE}（小时），即 --figure {HOURS_FIGURE}=数值"
+            "--hours",
+            metavar="小时",
+            min=0,
+            help=f"{HOURS_FIGURE}（小时），即 --figure {HOURS_FIGURE}=数值",
         ),
     ] = None,
     figure: Annotated[
-        list[str] | None, typer.Option("--figure", help="数值项：名称=数值（可重复）")
+        list[str] | None,
+        typer.Option("--figure", metavar="名称=数值", help="数值项：名称=数值（可重复）"),
     ] = None,
     extra: Annotated[
         list[str] | None,
-        typer.Option("--extra", help="其他信息：键=值，如 主讲人=王某某（可重复）"),
+        typer.Option(
+            "--extra", metavar="键=值", help="其他信息：键=值，如 主讲人=王某某（可重复）"
+        ),
     ] = None,
-    summary: Annotated[str | None, typer.Option("--summary", help="活动简介")] = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", metavar="文字", help="活动简介")
+    ] = None,
     evidence: Annotated[
         list[str] | None,
         typer.Option(
-            "--evidence", help="佐证材料文件：[类型=]路径[|说明]，如 '照片=现场.jpg|说明'（可重复）"
+            "--evidence",
+            metavar="文件",
+            help="佐证材料文件：[类型=]路径[|说明]，如 '照片=现场.jpg|说明'（可重复）",
         ),
     ] = None,
     link: Annotated[
         list[str] | None,
-        typer.Option("--link", help="网页佐证：[类型=]网址[|说明]，类型默认“新闻报道”（可重复）"),
+        typer.Option(
+            "--link",
+            metavar="网址",
+            help="网页佐证：[类型=]网址[|说明]，类型默认“新闻报道”（可重复）",
+        ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="计划年份（默认按活动日期选择）")
+        int | None, typer.Option("--year", metavar="年份", help="计划年份（默认按活动日期选择）")
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只显示将要写入的记录，不写文件、不提交")

@@ -14,7 +14,8 @@ from .app import EXIT_PROBLEMS, Command, app
 @app.command(cls=Command)
 def init(
     directory: Annotated[
-        Path, typer.Argument(help="新台账的文件夹（默认当前目录；不存在时自动创建）")
+        Path,
+        typer.Argument(metavar="目录", help="新台账的文件夹（默认当前目录；不存在时自动创建）"),
     ] = Path(),
     plan: Annotated[
         Path | None,
@@ -24,7 +25,9 @@ def init(
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", help="计划年份（默认今年；使用 --plan 时取计划中的年份）"),
+        typer.Option(
+            "--year", metavar="年份", help="计划年份（默认今年；使用 --plan 时取计划中的年份）"
+        ),
     ] = None,
 ) -> None:
     """新建台账：计划、records/、templates/、.gitignore、README.md，并建立 git 仓库和首次提交。
