@@ -20,7 +20,9 @@ def init(
     plan: Annotated[
         Path | None,
         typer.Option(
-            "--plan", help="使用已有的计划文件（YAML），检查无误后复制为 plan/<年份>.yaml"
+            "--plan",
+            metavar="文件",
+            help="使用已有的计划文件（YAML），检查无误后复制为 plan/<年份>.yaml",
         ),
     ] = None,
     year: Annotated[
