@@ -38,7 +38,9 @@ def _summary(rng: random.Random) -> str:
 
 
 def _tiny_file(rng: random.Random, name: str) -> bytes:
-    body = f"{name}\n" + "".join(rng.choice("签到表会议记录照片说明文字") for _ in range(rng.randint(50, 600)))
+    body = f"{name}\n" + "".join(
+        rng.choice("签到表会议记录照片说明文字") for _ in range(rng.randint(50, 600))
+    )
     return body.encode("utf-8")
 
 

@@ -81,19 +81,21 @@ def run(argv: list[str], env: dict[str, str]) -> Timing:
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0 and os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"failed: {' '.join(argv)}\n{process.stderr.read().decode() if process.stderr else ''}")
+        raise SystemExit(
+            f"failed: {' '.join(argv)}\n{process.stderr.read().decode() if process.stderr else ''}"
+        )
     return Timing(elapsed, usage.ru_maxrss / 1024)
 
 
-def median(argv: list[str], env: dict[str, str], runs: int, before: Callable[[], None] | None = None) -> Timing:
+def median(
+    argv: list[str], env: dict[str, str], runs: int, before: Callable[[], None] | None = None
+) -> Timing:
     timings = []
     for _ in range(runs):
         if before:
             before()
         timings.append(run(argv, env))
-    return Timing(
-        statistics.median(t.seconds for t in timings), max(t.peak_mb for t in timings)
-    )
+    return Timing(statistics.median(t.seconds for t in timings), max(t.peak_mb for t in timings))
 
 
 def ledger(size: int) -> Path:
@@ -125,7 +127,9 @@ class Report:
 
     def print(self) -> bool:
         ok = True
-        print(f"{'记录数':>8}  {'项目':<28}{'秒':>8}{'峰值MB':>9}  {'基线':<12}{'倍数':>7}{'目标':>7}  结果")
+        print(
+            f"{'记录数':>8}  {'项目':<28}{'秒':>8}{'峰值MB':>9}  {'基线':<12}{'倍数':>7}{'目标':>7}  结果"
+        )
         for size, what, timing, base, base_time, target in self.rows:
             ratio = timing.seconds / base_time if base_time else None
             verdict = ""
@@ -155,13 +159,22 @@ def bench_size(size: int, runs: int, report: Report, env: dict[str, str]) -> Non
     report.add(label, "基线：读取全部文件", raw)
     report.add(label, "基线：仅解析 YAML", parse)
     check = median([*wenming, "check"], env, runs, before=clear_cache)
-    report.add(label, "check（冷，无缓存）", check, "仅解析", parse.seconds, 1.5 if size == 20_000 else None)
+    report.add(
+        label,
+        "check（冷，无缓存）",
+        check,
+        "仅解析",
+        parse.seconds,
+        1.5 if size == 20_000 else None,
+    )
     run([*wenming, "status"], env)
     status = median([*wenming, "status"], env, runs)
     target = 2.0 if size in (20_000, 100_000) else None
     report.add(label, "status（热）", status, "读取全部", raw.seconds, target)
     if size == 100_000:
-        report.add(label, "status 峰值内存（MB）", Timing(status.peak_mb, status.peak_mb), target=500)
+        report.add(
+            label, "status 峰值内存（MB）", Timing(status.peak_mb, status.peak_mb), target=500
+        )
     edited = sorted((root / "records" / "2023").glob("*.yaml"))[size // 7]
 
     def touch_one() -> None:
@@ -175,22 +188,46 @@ def bench_size(size: int, runs: int, report: Report, env: dict[str, str]) -> Non
             run([*wenming, "export", "-o", str(book)], env)
             export = median([*wenming, "export", "-o", str(book)], env, runs)
             shape = workbook_shape(book)
-            floor = median([sys.executable, "-c", XLSX_FLOOR, str(Path(scratch) / "floor.xlsx"), shape], env, runs)
+            floor = median(
+                [sys.executable, "-c", XLSX_FLOOR, str(Path(scratch) / "floor.xlsx"), shape],
+                env,
+                runs,
+            )
         report.add(label, "基线：openpyxl 写同样的表", floor)
-        report.add(label, "export xlsx（热）", export, "xlsx 基线", floor.seconds, 1.5 if size == 20_000 else None)
+        report.add(
+            label,
+            "export xlsx（热）",
+            export,
+            "xlsx 基线",
+            floor.seconds,
+            1.5 if size == 20_000 else None,
+        )
         if size == 100_000:
-            report.add(label, "export 峰值内存（MB）", Timing(export.peak_mb, export.peak_mb), target=1024)
+            report.add(
+                label, "export 峰值内存（MB）", Timing(export.peak_mb, export.peak_mb), target=1024
+            )
 
 
 def _has_export(env: dict[str, str]) -> bool:
-    probe = subprocess.run([sys.executable, "-m", "wenming", "export", "--help"], env=env, capture_output=True)
+    probe = subprocess.run(
+        [sys.executable, "-m", "wenming", "export", "--help"], env=env, capture_output=True
+    )
     return probe.returncode == 0
 
 
 def bench_startup(runs: int, report: Report, env: dict[str, str]) -> None:
     help_time = median([sys.executable, "-m", "wenming", "--help"], env, runs)
     report.add("示例", "wenming --help 启动", help_time, target=0.3)
-    example = [sys.executable, "-m", "wenming", "--repo", str(EXAMPLE), "status", "--as-of", "2022-12-31"]
+    example = [
+        sys.executable,
+        "-m",
+        "wenming",
+        "--repo",
+        str(EXAMPLE),
+        "status",
+        "--as-of",
+        "2022-12-31",
+    ]
     run(example, env)
     report.add("示例", "wenming status（示例台账）", median(example, env, runs), target=0.3)
 
