@@ -8,9 +8,15 @@ import shlex
 import shutil
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: git's own index.lock is all there is
+    fcntl = None  # type: ignore[assignment]
 
 LOCK_WAIT_ENV = "WENMING_GIT_LOCK_WAIT"
 DEFAULT_LOCK_WAIT = 30.0  # seconds; parallel commits queue on index.lock while hooks run
@@ -156,11 +162,42 @@ def _commit(root: Path, paths: Sequence[str], message: str) -> None:
             'git config --global user.email "你的邮箱"'
         )
     deadline = time.monotonic() + _lock_wait()
-    added = _retrying(root, ["add", "--", *paths], deadline)
-    if added.returncode != 0:
-        raise _Failed(f"git add 失败：{_tail(added)}")
-    # With pathspecs, `git commit` builds the commit from HEAD plus only these paths, so
-    # whatever else the user has staged or modified stays exactly as it was.
-    done = _retrying(root, ["commit", "-q", "-m", message, "--", *paths], deadline)
+    with _serialised(root, deadline):
+        added = _retrying(root, ["add", "--", *paths], deadline)
+        if added.returncode != 0:
+            raise _Failed(f"git add 失败：{_tail(added)}")
+        # With pathspecs, `git commit` builds the commit from HEAD plus only these paths, so
+        # whatever else the user has staged or modified stays exactly as it was.
+        done = _retrying(root, ["commit", "-q", "-m", message, "--", *paths], deadline)
     if done.returncode != 0:
         raise _Failed(f"git commit 未成功（可能是提交钩子 pre-commit 拒绝了提交）：\n{_tail(done)}")
+
+
+@contextmanager
+def _serialised(root: Path, deadline: float) -> Iterator[None]:
+    """One wenming commit at a time per repository.
+
+    `git add` then `git commit -- paths` is two steps; a concurrent `commit --only` can rewrite
+    the index between them and drop the other process's freshly added paths.
+    """
+    if fcntl is None:
+        yield
+        return
+    lock = (
+        Path(_run(root, "rev-parse", "--absolute-git-dir").stdout.strip()) / "wenming-commit.lock"
+    )
+    with lock.open("a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _Failed(
+                        "另一个 wenming 进程正在提交，等待后仍未结束；稍后再运行完成提交的命令"
+                    ) from None
+                time.sleep(random.uniform(0.05, 0.2))
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

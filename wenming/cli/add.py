@@ -3,39 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .. import git
-from ..dates import DateError, parse_loose
-from ..errors import WenmingError
-from ..ledger import load, select_plan
-from ..model import Ledger, MetricReq, Plan, Record
-from ..record import (
-    HOURS_FIGURE,
-    Draft,
-    EvidenceSpec,
-    Prepared,
-    commit_message,
-    default_date,
-    find_tasks,
-    infer_kind,
-    match_names,
-    parse_evidence_option,
-    parse_figure,
-    parse_link_option,
-    parse_pair,
-    prepare,
-    previous_record,
-    task_types,
-    write,
-)
-from .app import EXIT_PROBLEMS, Command, app, ledger_root
+from .app import Command, app, ledger_root, use_cache
+
+# The hours shortcut's figure; record.py owns the same name (kept literal here for a light import).
+HOURS_FIGURE = "志愿服务时长"
 
 
 def _stdin_is_terminal() -> bool:
@@ -45,42 +22,6 @@ def _stdin_is_terminal() -> bool:
 # Tests replace this to drive the prompts through CliRunner input.
 stdin_is_terminal: Callable[[], bool] = _stdin_is_terminal
 today: Callable[[], date] = date.today
-
-
-@dataclass
-class _Fields:
-    """What the options gave; None marks a field still to ask for."""
-
-    tasks: list[str]
-    day: date | None
-    type: str | None
-    title: str | None
-    unit: str | None
-    place: str | None
-    participants: int | None
-    figures: dict[str, float]
-    extra: dict[str, str]
-    summary: str | None
-    evidence: list[EvidenceSpec]
-    links: list[str]
-    evidence_given: bool = False
-
-    def missing(self) -> list[str]:
-        pairs = (
-            ("--task", bool(self.tasks)),
-            ("--date", self.day is not None),
-            ("--type", bool(self.type)),
-            ("--title", bool(self.title)),
-            ("--unit", bool(self.unit)),
-        )
-        return [name for name, ok in pairs if not ok]
-
-
-def _date(text: str) -> date:
-    try:
-        return parse_loose(text)
-    except DateError as exc:
-        raise WenmingError(str(exc), "例如 --date 2022-03-05") from None
 
 
 @app.command(cls=Command)
@@ -164,14 +105,29 @@ def add(
     在脚本中则报错并列出缺少的选项。退出码：0 已写入并提交（或 --dry-run / --no-commit 成功）；
     1 输入有误未写入任何文件，或记录已写入但 git 提交未完成（会给出完成提交的命令）；2 用法错误。
     """
+    # Imported here so that `wenming --help` and other commands start fast.
+    from ..errors import WenmingError
+    from ..ledger import load, select_plan
+    from ..record import (
+        Draft,
+        parse_evidence_option,
+        parse_figure,
+        parse_link_option,
+        parse_pair,
+        prepare,
+        previous_record,
+        write,
+    )
+    from .prompts import Fields, ask, parse_date, report
+
     root = ledger_root(ctx)
-    ledger = load(root)
-    when = _date(day) if day else None
+    ledger = load(root, use_cache(ctx))
+    when = parse_date(day) if day else None
     plan = select_plan(ledger, year, when or today())
     figures = dict(parse_figure(text) for text in figure or [])
     if hours is not None:
         figures[HOURS_FIGURE] = hours
-    fields = _Fields(
+    fields = Fields(
         tasks=[t.strip() for t in task or []],
         day=when,
         type=kind,
@@ -194,12 +150,8 @@ def add(
             exit_code=2,
         )
     if interactive:
-        _ask(
-            fields,
-            plan,
-            previous_record(ledger, plan, fields.tasks[0]) if fields.tasks else None,
-            ledger,
-        )
+        previous = previous_record(ledger, plan, fields.tasks[0]) if fields.tasks else None
+        ask(fields, plan, previous, ledger, today)
     draft = Draft(
         date=fields.day or today(),
         tasks=tuple(fields.tasks),
@@ -227,159 +179,4 @@ def add(
         if not typer.confirm("确认写入" + ("" if no_commit else "并提交") + "？", default=True):
             raise typer.Abort()
     written = write(root, plan, prepared)
-    _report(root, written, no_commit)
-
-
-def _report(root: Path, written: Prepared, no_commit: bool) -> None:
-    count = len(written.files)
-    typer.echo(f"已写入 {written.rel}" + (f"（佐证材料 {count} 个）" if count else ""))
-    message = commit_message(written.record)
-    if no_commit:
-        typer.echo("未提交（--no-commit）。需要时运行：", err=True)
-        typer.echo(f"  {git.finish_command(root, written.paths, message)}", err=True)
-        return
-    outcome = git.commit_paths(root, written.paths, message)
-    if outcome.ok:
-        typer.echo(f"已提交 {outcome.commit or ''}：{message}")
-        return
-    typer.echo(f"错误：记录已保存在 {written.rel}，但没有提交到 git：{outcome.reason}", err=True)
-    typer.echo(f"  提示：解决后运行以下命令完成提交：\n  {outcome.command}", err=True)
-    raise typer.Exit(EXIT_PROBLEMS)
-
-
-# ---------------------------------------------------------------- prompts
-
-
-def _text(label: str, default: str = "") -> str:
-    """A free-text prompt; Enter keeps the default (shown only when there is one)."""
-    return str(typer.prompt(label, default=default, show_default=bool(default))).strip()
-
-
-def _pick(label: str, names: Sequence[str], default: str | None) -> str:
-    """Ask for one of `names` by number, full name or a part of it."""
-    typer.echo(f"可选的{label}：")
-    typer.echo("  " + "  ".join(f"{i}.{n}" for i, n in enumerate(names, 1)))
-    while True:
-        answer = typer.prompt(f"{label}（输入序号、名称或其中几个字）", default=default or None)
-        found = match_names(names, str(answer))
-        if len(found) == 1:
-            return found[0]
-        if found:
-            typer.echo(f"有 {len(found)} 项符合：{'、'.join(found)}，请再具体一些。")
-        else:
-            typer.echo(f"没有符合“{answer}”的{label}，请重新输入。")
-
-
-def _pick_task(plan: Plan) -> str:
-    typer.echo(f"{plan.year} 年计划的任务：")
-    for task in plan.tasks.values():
-        typer.echo(f"  {task.id:<6} {task.title}")
-    while True:
-        answer = str(typer.prompt("任务（输入编号，或标题中的几个字）"))
-        found = find_tasks(plan, answer)
-        if len(found) == 1:
-            typer.echo(f"已选：{found[0].id} {found[0].title}")
-            return found[0].id
-        if found:
-            typer.echo("有多个任务符合：" + "；".join(f"{t.id} {t.title}" for t in found))
-        else:
-            typer.echo(f"没有符合“{answer}”的任务，请重新输入。")
-
-
-def _ask_date(plan: Plan, default: date) -> date:
-    while True:
-        answer = str(typer.prompt("活动日期", default=default.isoformat()))
-        try:
-            return parse_loose(answer)
-        except DateError as exc:
-            typer.echo(str(exc))
-
-
-def _optional_int(label: str, default: int | None) -> int | None:
-    while True:
-        answer = _text(label, "" if default is None else str(default))
-        if not answer:
-            return None
-        if answer.isdigit():
-            return int(answer)
-        typer.echo("请输入不小于 0 的整数，或直接回车跳过。")
-
-
-def _optional_number(label: str) -> float | None:
-    while True:
-        answer = _text(label)
-        if not answer:
-            return None
-        try:
-            value = float(answer)
-        except ValueError:
-            value = -1.0
-        if value >= 0:
-            return value
-        typer.echo("请输入不小于 0 的数字，或直接回车跳过。")
-
-
-def _wants_hours(plan: Plan, task_ids: Sequence[str], previous: Record | None) -> bool:
-    if HOURS_FIGURE not in plan.figures:
-        return False
-    if previous is not None and HOURS_FIGURE in previous.figures:
-        return True
-    return any(
-        isinstance(req, MetricReq) and req.field == HOURS_FIGURE
-        for task_id in task_ids
-        if task_id in plan.tasks
-        for req in plan.tasks[task_id].requirements
-    )
-
-
-def _ask_evidence(plan: Plan) -> list[EvidenceSpec]:
-    specs: list[EvidenceSpec] = []
-    while True:
-        answer = _text("佐证材料文件路径（直接回车结束）")
-        if not answer:
-            return specs
-        path = Path(answer.strip("'\"")).expanduser()
-        if not path.is_file():
-            typer.echo(f"找不到文件“{path}”，请重新输入。")
-            continue
-        guess = infer_kind(path.name)
-        kind = _pick("佐证材料类型", list(plan.evidence_kinds), guess)
-        caption = _text("说明（时间、地点、人物、事由；回车使用默认说明）")
-        specs.append(EvidenceSpec(path, kind, caption))
-
-
-def _ask(fields: _Fields, plan: Plan, previous: Record | None, ledger: Ledger) -> None:
-    """Prompt, in order, for every field the options left out."""
-    if not fields.tasks:
-        fields.tasks = [_pick_task(plan)]
-        previous = previous_record(ledger, plan, fields.tasks[0])
-    if previous is not None:
-        typer.echo(f"（默认值取自本任务最近一条记录：{previous.date} {previous.title}）")
-    task = plan.tasks.get(fields.tasks[0])
-    if fields.day is None:
-        fields.day = _ask_date(plan, default_date(plan, today()))
-    if not fields.type:
-        guesses = task_types(task) if task else []
-        default = previous.type if previous else (guesses[0] if guesses else None)
-        fields.type = _pick("活动类型", list(plan.activity_types), default)
-    if not fields.title:
-        while not fields.title:
-            fields.title = str(typer.prompt("活动标题")).strip()
-    if not fields.unit:
-        default = previous.unit if previous else (task.lead[0] if task and task.lead else None)
-        fields.unit = _pick("组织单位", list(plan.units), default)
-    if fields.place is None:
-        default_place = previous.place if previous else ""
-        fields.place = _text("活动地点（可回车跳过）", default_place)
-    if fields.participants is None:
-        fields.participants = _optional_int(
-            "参与人数（可回车跳过）", previous.participants if previous else None
-        )
-    if HOURS_FIGURE not in fields.figures and _wants_hours(plan, fields.tasks, previous):
-        value = _optional_number(f"{HOURS_FIGURE}（小时，可回车跳过）")
-        if value is not None:
-            fields.figures = {**fields.figures, HOURS_FIGURE: value}
-    if fields.summary is None:
-        fields.summary = _text("活动简介（可回车跳过）")
-    if not fields.evidence_given:
-        fields.evidence = _ask_evidence(plan)
+    report(root, written, no_commit)

@@ -12,15 +12,13 @@ from typing import Annotated, Any
 
 import typer
 
-# typer vendors its own click; its exception and context types live there.
-from typer._click import exceptions as _click_exc
-from typer._click.core import Context
-from typer._click.formatting import HelpFormatter
+from click import exceptions as _click_exc
+from click.core import Context
+from click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
 from ..errors import WenmingError
-from ..ledger import find_root
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -111,10 +109,10 @@ class Group(_Chinese, TyperGroup):
             hint = f"是不是 {'、'.join(sorted(exc.possibilities))}？" if exc.possibilities else ""
             code = _usage(f"没有这个选项：{exc.option_name}", hint, exc.ctx)
         except _click_exc.MissingParameter as exc:
-            name = exc.param.get_error_hint() if exc.param else ""
+            name = exc.param.get_error_hint(exc.ctx) if exc.param else ""
             code = _usage(f"缺少必填的参数 {name}", "", exc.ctx)
         except _click_exc.BadParameter as exc:
-            name = exc.param.get_error_hint() if exc.param else ""
+            name = exc.param.get_error_hint(exc.ctx) if exc.param else ""
             code = _usage(f"{name} 的值无效：{exc.message}", "", exc.ctx)
         except _click_exc.UsageError as exc:
             code = _usage(_translate(exc.message), "", exc.ctx)
@@ -210,5 +208,7 @@ def use_cache(ctx: typer.Context) -> bool:
 
 
 def ledger_root(ctx: typer.Context) -> Path:
+    from ..ledger import find_root
+
     options = ctx.find_object(Options)
     return find_root(options.repo if options else None, Path.cwd())

@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..errors import Severity
-from ..ledger import validate
 from .app import EXIT_PROBLEMS, Command, app, ledger_root, use_cache
 
 
@@ -31,6 +29,9 @@ def check(
     一次列出所有问题，每行一个：路径:行号: 错误：说明（规则）。
     没有错误时退出码为 0，有错误时为 1（警告不影响退出码）。
     """
+    from ..errors import Severity
+    from ..ledger import validate
+
     root = ledger_root(ctx)
     problems = validate(root, use_cache(ctx))
     errors = sum(p.severity is Severity.ERROR for p in problems)

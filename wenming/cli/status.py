@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..dates import DateError, parse_loose
-from ..errors import Severity, WenmingError
-from ..ledger import load, records_of, select_plan
-from ..render import console, status_table, task_detail, timeline_table, todo_lines
-from ..status import State, evaluate, select, timeline
 from .app import EXIT_PROBLEMS, Command, app, ledger_root, use_cache
+
+if TYPE_CHECKING:
+    from ..status import State
 
 
 def _as_of(text: str | None) -> date | None:
@@ -26,6 +25,8 @@ def _as_of(text: str | None) -> date | None:
 
 
 def _state(text: str | None, option: str) -> State | None:
+    from ..status import State
+
     if text is None:
         return None
     for state in State:
@@ -77,6 +78,12 @@ def status(
     状态按截至 --as-of 当天（含当天）的记录计算：已完成、进行中、滞后（已过的周期、
     节日或截止日期未达成）、未开展（尚无记录）。
     """
+    # Imported here so that `wenming --help` and the other commands start fast.
+    from ..errors import Severity, WenmingError
+    from ..ledger import load, records_of, select_plan
+    from ..render import console, status_table, task_detail, timeline_table, todo_lines
+    from ..status import evaluate, select, timeline
+
     day = _as_of(as_of)
     wanted = _state(only, "--status")
     failing = _state(fail_on, "--fail-on")
