@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
 from click import exceptions as _click_exc
 from click.core import Context
 from click.formatting import HelpFormatter
