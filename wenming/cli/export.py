@@ -89,7 +89,7 @@ def export(
     start: Annotated[str | None, typer.Option("--from", help="只导出该日期及以后的活动")] = None,
     end: Annotated[str | None, typer.Option("--to", help="只导出该日期及以前的活动")] = None,
 ) -> None:
-    """导出台账：Excel 工作簿（封面、台账总表、活动记录、佐证材料目录、量化指标）。
+    """导出台账：Excel工作簿（封面、台账总表、活动记录、佐证材料目录、量化指标）。
 
     也可导出可打印的 HTML / Markdown 台账，或用 --template summary 生成年度
     创建工作总结草稿；--bundle 把工作簿和全部佐证材料打成一个 zip 便于移交。

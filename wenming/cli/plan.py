@@ -23,7 +23,10 @@ app.add_typer(plan_app, name="plan")
 @plan_app.command("import", cls=Command)
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="计划文件：.docx、.txt 或 .md", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="文件", help="计划文件：.docx、.txt 或 .md", show_default=False),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="写到这个文件（默认：台账的 plan/<年份>.yaml）"),
