@@ -130,3 +130,27 @@ def test_each_todo_line_fills_its_gap(cli, mini_ledger, as_of: str) -> None:
     gaps_after = [(t["task_id"], r["label"], r["missing"]) for t in after["tasks"]
                   for r in t["requirements"] if r["kind"] != "evidence_set" and r["missing"]]  # fmt: skip
     assert gaps_before > 0 and gaps_after == []
+
+
+def test_todo_commands_run_as_printed_and_close_their_gaps(
+    cli, git_ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each printed line goes through the real `wenming add`; a person only types a title."""
+    import wenming.cli.add as add_command
+
+    monkeypatch.setattr(add_command, "stdin_is_terminal", lambda: True)
+    as_of = "2022-12-31"
+    commands = _commands(cli("status", "--todo", "--as-of", as_of, repo=git_ledger).stdout)
+    assert len(commands) >= 10
+    for n, argv in enumerate(commands):
+        # Prompts a person still answers: the title (when not proposed), then Enter for the
+        # optional fields and the confirmation.
+        answers = ("" if "--title" in argv else f"补记活动{n}\n") + "\n" * 8
+        result = cli(*argv[1:], repo=git_ledger, input=answers)
+        assert result.exit_code == 0, (argv, result.output)
+        assert "已提交" in result.stdout
+    after = progress_json(git_ledger, as_of)
+    gaps = [(t["task_id"], r["label"]) for t in after["tasks"] for r in t["requirements"]
+            if r["kind"] != "evidence_set" and not r["met"]]  # fmt: skip
+    assert gaps == []
+    assert cli("check", repo=git_ledger).exit_code == 0
