@@ -93,8 +93,8 @@ def test_bundle_holds_the_workbook_and_evidence_by_number(
         archive.extractall(tmp_path / "open")
     ws = openpyxl.load_workbook(tmp_path / "open" / "台账-2022.xlsx")["佐证材料目录"]
     assert ws["B3"].value == "7.1-0305-0001-01"
-    assert ws["I3"].hyperlink.target == "佐证材料/7.1-0305-0001-01/照片-1.png"
-    assert (tmp_path / "open" / ws["I3"].hyperlink.target).is_file()
+    assert ws["B3"].hyperlink.target == "佐证材料/7.1-0305-0001-01/照片-1.png"
+    assert (tmp_path / "open" / ws["B3"].hyperlink.target).is_file()
 
 
 def test_bundle_refuses_missing_evidence(cli, mini_ledger: Path, tmp_path: Path) -> None:

@@ -339,6 +339,8 @@ def write_workbook(
         tick(1)
     log.finish()
 
+    # The link sits on the short 材料编号: LibreOffice never wraps a hyperlink cell, so a long
+    # path would be cut when printed; 存放位置 stays plain text that wraps.
     catalogue = _Sheet(book, "佐证材料目录", EVIDENCE_COLUMNS, "佐证材料目录")
     for seq, item in enumerate(data.evidence, 1):
         where = item.file or item.url or ""
@@ -346,7 +348,7 @@ def write_workbook(
         catalogue.append(
             [seq, item.number, item.tasks, item.kind, item.caption, item.date, item.place,
              item.activity, where, item.sha256],
-            {8: href} if href else None,
+            {1: href} if href else None,
         )  # fmt: skip
         tick(1)
     catalogue.finish()
