@@ -65,6 +65,11 @@ def is_repository(root: Path) -> bool:
     return done.returncode == 0 and done.stdout.strip() == "true"
 
 
+def detached(root: Path) -> bool:
+    """True when HEAD names no branch: new commits would belong to no branch."""
+    return available() and _run(root, "symbolic-ref", "-q", "HEAD").returncode == 1
+
+
 def head_commit(root: Path) -> str | None:
     """The short hash of HEAD, or None outside git (or before the first commit, or without git)."""
     if not available():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
@@ -22,6 +23,11 @@ from ..errors import WenmingError
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件过大",
+    errno.EROFS: "文件系统是只读的", errno.EACCES: "没有权限", errno.EPERM: "不允许的操作",
+    errno.ENOENT: "文件或文件夹不存在", errno.EISDIR: "这是一个文件夹", errno.EIO: "读写错误",
+}  # fmt: skip
 DEBUG_ENV = "WENMING_DEBUG"
 
 
@@ -121,8 +127,9 @@ class Group(_Chinese, TyperGroup):
             code = 0
         except OSError as exc:
             where = f"：{exc.filename}" if exc.filename else ""
+            reason = _OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
             code = report_error(
-                f"文件操作失败（{exc.strerror or exc}）{where}", "检查路径、权限和磁盘空间"
+                f"文件操作失败（{reason}）{where}", "检查路径、权限和磁盘空间；未完成的文件已清理"
             )
         except Exception as exc:
             # A bug of ours: still one line for the user; the traceback only on request.

@@ -75,6 +75,12 @@ def report(root: Path, written: Prepared, no_commit: bool) -> None:
     outcome = git.commit_paths(root, written.paths, message)
     if outcome.ok:
         typer.echo(f"已提交 {outcome.commit or ''}：{message}")
+        if git.detached(root):
+            typer.echo(
+                "注意：当前处于“分离的 HEAD”状态，这次提交不属于任何分支，切换分支后可能找不到。\n"
+                f"  提示：运行 git -C '{root}' switch -c 新分支名 把它保存到一个分支上",
+                err=True,
+            )
         return
     typer.echo(f"错误：记录已保存在 {written.rel}，但没有提交到 git：{outcome.reason}", err=True)
     typer.echo(f"  提示：解决后运行以下命令完成提交：\n  {outcome.command}", err=True)
