@@ -117,3 +117,12 @@ def test_fresh_files_are_never_trusted(mini_ledger: Path, reads: list[str]) -> N
     load(mini_ledger)
     load(mini_ledger)
     assert len(reads) == 2  # written moments ago: mtime may not have ticked yet
+
+
+def test_scan_gives_the_activities_of_a_full_load(generated: Path) -> None:
+    from wenming.ledger import scan
+
+    full = [r.activity for r in load(generated).records]
+    assert scan(generated).activities == full  # the cache was just filled by load()
+    assert scan(generated, use_cache=False).activities == full
+    assert scan(generated).problems == load(generated).problems

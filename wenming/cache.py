@@ -12,27 +12,27 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from . import __version__
 from .errors import Problem, Severity, Source
 from .files import FileFact
-from .model import Evidence, Record
+from .model import Activity, Evidence, Record
 
 log = logging.getLogger("wenming.cache")
 
 CACHE_ENV = "WENMING_CACHE_DIR"
 # Files changed this recently may change again within the same mtime tick; they are never trusted.
 RACY_SECONDS = 2.0
-_FORMAT = f"2-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
+_FORMAT = f"4-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
 
-FileKey = tuple[int, int, int, int]
+FileKey = int
 T = TypeVar("T")
 
 
 def file_key(stat: os.stat_result) -> FileKey:
-    """Size, mtime, ctime and inode: any edit, replacement or rename-over changes one of them."""
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    """Size, mtime, ctime and inode in one number: any edit, replacement or rename-over changes it."""
+    return hash((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
 
 
 def cache_dir(root: Path) -> Path:
@@ -42,20 +42,14 @@ def cache_dir(root: Path) -> Path:
     return Path(base) / "wenming" / digest
 
 
-class Codec(Generic[T]):
-    """How one table's values become marshal-able rows and back (marshal runs no code on load)."""
+class Cache:
+    """One table of `relative path -> (file key, row)`, read once and saved atomically.
 
-    def __init__(self, encode: Callable[[T], Any], decode: Callable[[Any], T]) -> None:
-        self.encode = encode
-        self.decode = decode
+    Rows are plain marshal data (tuples, dicts, strings, numbers, bytes): loading one runs no code.
+    """
 
-
-class Cache(Generic[T]):
-    """One table of `relative path -> (file key, row)`, read once and saved atomically."""
-
-    def __init__(self, root: Path, name: str, codec: Codec[T], enabled: bool = True) -> None:
+    def __init__(self, root: Path, name: str, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.codec = codec
         self.path = cache_dir(root) / f"{name}.marshal"
         self.old: dict[str, tuple[FileKey, Any]] = self._read() if enabled else {}
         self.new: dict[str, tuple[FileKey, Any]] = {}
@@ -75,14 +69,15 @@ class Cache(Generic[T]):
             return {}
         return stored[1] if isinstance(stored[1], dict) else {}
 
-    def get(self, rel: str, key: FileKey) -> T | None:
+    def get(self, rel: str, key: FileKey, decode: Callable[[Any], T]) -> T | None:
+        """The decoded row for an unchanged file, or None (a damaged row counts as a miss)."""
         if not self.enabled:
             return None
         hit = self.old.get(rel)
         if hit is not None and hit[0] == key:
             try:
-                value = self.codec.decode(hit[1])
-            except Exception as exc:  # a damaged row is a miss
+                value = decode(hit[1])
+            except Exception as exc:
                 log.debug("ignoring cache row %s: %s", rel, exc)
             else:
                 self.new[rel] = hit
@@ -90,9 +85,20 @@ class Cache(Generic[T]):
         self.misses += 1
         return None
 
-    def put(self, rel: str, key: FileKey, value: T) -> None:
-        if self.enabled and key[1] < self._racy_after:
-            self.new[rel] = (key, self.codec.encode(value))
+    def put(self, rel: str, key: FileKey, mtime_ns: int, row: Any) -> None:
+        if self.enabled and mtime_ns < self._racy_after:
+            self.new[rel] = (key, row)
+
+    def refresh(self, rel: str, key: FileKey, mtime_ns: int, make_row: Callable[[], Any]) -> None:
+        """Keep an up-to-date row without decoding it, or store a new one."""
+        if not self.enabled:
+            return
+        hit = self.old.get(rel)
+        if hit is not None and hit[0] == key:
+            self.new[rel] = hit
+        else:
+            self.misses += 1
+            self.put(rel, key, mtime_ns, make_row())
 
     def save(self) -> None:
         """Write the entries seen in this run (so deleted files drop out), if anything changed."""
@@ -112,64 +118,75 @@ class Cache(Generic[T]):
 
 
 # ---------------------------------------------------------------- codecs
+# Two tables share the file keys: "records" holds every field, "activities" only what progress
+# needs, so that a warm `status` reads a small table and never unpacks titles and summaries.
 
 RecordResult = tuple[Record | None, list[Problem]]
+ActivityResult = tuple[Activity | None, list[Problem]]
 
 
 def _problem_row(p: Problem) -> tuple[Any, ...]:
     return (p.source.path, p.source.line, p.rule, p.message, p.hint, p.severity.value)
 
 
-def _problem(row: tuple[Any, ...]) -> Problem:
-    return Problem(Source(row[0], row[1]), row[2], row[3], row[4], Severity(row[5]))
+def _problems(rows: list[tuple[Any, ...]]) -> list[Problem]:
+    return [Problem(Source(r[0], r[1]), r[2], r[3], r[4], Severity(r[5])) for r in rows]
 
 
-def _evidence_row(e: Evidence) -> tuple[Any, ...]:
-    return (e.kind, e.source.line, e.caption, e.file, e.url, e.sha256)
-
-
-def _record_row(r: Record) -> tuple[Any, ...]:
+def encode_record(result: RecordResult) -> tuple[Any, ...]:
+    r, problems = result
+    rows = [_problem_row(p) for p in problems]
+    if r is None:
+        return (None, rows)
+    evidence = tuple(
+        (e.kind, e.source.line, e.caption, e.file, e.url, e.sha256) for e in r.evidence
+    )
     return (
-        r.id, r.year, r.date.toordinal(), r.tasks, r.type, r.title, r.unit, r.source.path,
-        r.source.line, r.place, r.participants, dict(r.figures), dict(r.extra), r.summary,
-        tuple(_evidence_row(e) for e in r.evidence), dict(r.lines),
+        (r.id, r.year, r.date.toordinal(), r.tasks, r.type, r.title, r.unit, r.source.path,
+         r.source.line, r.place, r.participants, dict(r.figures), dict(r.extra), r.summary,
+         evidence, dict(r.lines)),
+        rows,
     )  # fmt: skip
 
 
-def _record(row: tuple[Any, ...]) -> Record:
+def decode_record(row: tuple[Any, ...]) -> RecordResult:
+    if row[0] is None:
+        return None, _problems(row[1])
     (record_id, year, day, tasks, kind, title, unit, path, line, place, participants, figures,
-     extra, summary, evidence, lines) = row  # fmt: skip
-    return Record(
-        id=record_id,
-        year=year,
-        date=date.fromordinal(day),
-        tasks=tasks,
-        type=kind,
-        title=title,
-        unit=unit,
-        source=Source(path, line),
-        place=place,
-        participants=participants,
-        figures=figures,
-        extra=extra,
-        summary=summary,
-        evidence=tuple(
-            Evidence(e[0], Source(path, e[1]), e[2], e[3], e[4], e[5]) for e in evidence
-        ),
-        lines=lines,
-    )
+     extra, summary, evidence, lines) = row[0]  # fmt: skip
+    record = Record(
+        record_id, year, date.fromordinal(day), tasks, kind, title, unit, Source(path, line),
+        place, participants, figures, extra, summary,
+        tuple([Evidence(e[0], Source(path, e[1]), e[2], e[3], e[4], e[5]) for e in evidence]),
+        lines,
+    )  # fmt: skip
+    return record, _problems(row[1]) if row[1] else []
 
 
-def _encode_result(result: RecordResult) -> tuple[Any, ...]:
+def encode_activity(result: RecordResult) -> tuple[Any, ...]:
     record, problems = result
-    return (None if record is None else _record_row(record), [_problem_row(p) for p in problems])
+    rows = [_problem_row(p) for p in problems]
+    if record is None:
+        return (None, rows)
+    a = record.activity
+    return (
+        (a.id, a.date.toordinal(), a.tasks, a.type, a.unit, a.participants, dict(a.figures),
+         a.evidence_kinds, a.path),
+        rows,
+    )  # fmt: skip
 
 
-def _decode_result(row: tuple[Any, ...]) -> RecordResult:
-    return (None if row[0] is None else _record(row[0]), [_problem(p) for p in row[1]])
+def decode_activity(row: tuple[Any, ...]) -> ActivityResult:
+    a = row[0]
+    activity = None if a is None else Activity(
+        a[0], date.fromordinal(a[1]), a[2], a[3], a[4], a[5], a[6], a[7], a[8]
+    )  # fmt: skip
+    return activity, _problems(row[1]) if row[1] else []
 
 
-RECORDS: Codec[RecordResult] = Codec(_encode_result, _decode_result)
-EVIDENCE: Codec[FileFact] = Codec(
-    lambda fact: (fact.state, fact.sha256, fact.size), lambda row: FileFact(*row)
-)
+def encode_fact(fact: FileFact) -> tuple[Any, ...]:
+    return (fact.state, fact.sha256, fact.size)
+
+
+def decode_fact(row: tuple[Any, ...]) -> FileFact:
+    return FileFact(*row)

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
 
-from .cache import EVIDENCE, RECORDS, Cache, RecordResult, file_key
+from .cache import (
+    ActivityResult,
+    Cache,
+    RecordResult,
+    decode_activity,
+    decode_fact,
+    decode_record,
+    encode_activity,
+    encode_fact,
+    encode_record,
+    file_key,
+)
 from .checks import check_ledger, evidence_paths
 from .errors import Problem, Source, WenmingError
 from .files import FileFact, inspect
-from .model import Ledger, Plan, Record
+from .model import Activity, Ledger, Plan, Record, Snapshot
 from .parse import parse_plan, parse_record
 from .yamlio import load_file
 
@@ -21,6 +35,7 @@ REPO_ENV = "WENMING_REPO"
 MAX_RECORD_BYTES = 1_000_000
 MAX_PLAN_BYTES = 10_000_000
 _YEAR = re.compile(r"^\d{4}$")
+T = TypeVar("T")
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
@@ -49,13 +64,40 @@ def rel_path(root: Path, path: Path) -> str:
 
 
 def load(root: Path, use_cache: bool = True) -> Ledger:
-    """Read every plan and record; unchanged record files come from the local cache."""
+    """Read every plan and record in full; unchanged record files come from the local cache."""
     ledger = Ledger(root)
     _load_plans(ledger)
-    cache = Cache(root, "records", RECORDS, use_cache)
-    _load_records(ledger, cache)
-    cache.save()
+    records = Cache(root, "records", use_cache)
+    activities = Cache(root, "activities", use_cache)
+    for file in _record_files(ledger):
+        result = _read(file, records, decode_record, encode_record, _as_is)
+        if file.key is not None and file.stat is not None:
+            # Keep the small table in step, so the next `status` finds everything warm.
+            activities.refresh(
+                file.rel, file.key, file.stat.st_mtime_ns, partial(encode_activity, result)
+            )
+        record, problems = result
+        ledger.problems.extend(problems)
+        if record is not None:
+            ledger.records.append(record)
+    records.save()
+    activities.save()
     return ledger
+
+
+def scan(root: Path, use_cache: bool = True) -> Snapshot:
+    """Read the plans and each record as an `Activity`: the fast path for progress."""
+    ledger = Ledger(root)
+    _load_plans(ledger)
+    snapshot = Snapshot(root, ledger.plans, problems=ledger.problems)
+    cache = Cache(root, "activities", use_cache)
+    for file in _record_files(ledger):
+        activity, problems = _read(file, cache, decode_activity, encode_activity, _as_activity)
+        snapshot.problems.extend(problems)
+        if activity is not None:
+            snapshot.activities.append(activity)
+    cache.save()
+    return snapshot
 
 
 def _load_plans(ledger: Ledger) -> None:
@@ -96,30 +138,45 @@ def _load_plans(ledger: Ledger) -> None:
         ledger.plans[plan.year] = plan
 
 
-def _load_records(ledger: Ledger, cache: Cache[RecordResult]) -> None:
+class _RecordFile(NamedTuple):
+    path: str  # on disk
+    rel: str  # from the ledger root, as messages show it
+    record_id: str
+    year: int
+    stat: os.stat_result | None
+
+    @property
+    def key(self) -> int | None:
+        return file_key(self.stat) if self.stat is not None else None
+
+
+def _record_files(ledger: Ledger) -> list[_RecordFile]:
+    """Every record file under records/<year>/, noting misplaced files as problems."""
     folder = ledger.root / RECORDS_DIR
+    files: list[_RecordFile] = []
     if not folder.is_dir():
-        return
+        return files
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith("."):
             continue
         rel = f"{RECORDS_DIR}/{entry.name}"
-        if not entry.is_dir() or not _YEAR.match(entry.name):
-            if entry.name.endswith((".yaml", ".yml")) or entry.is_dir():
-                ledger.problems.append(
-                    Problem(
-                        Source(rel),
-                        "record-location",
-                        "记录应放在按年份命名的文件夹里，例如 records/2022/",
-                        f"把它移到 {RECORDS_DIR}/<年份>/ 下",
-                    )
+        if entry.is_dir() and _YEAR.match(entry.name):
+            _record_folder(ledger, files, entry.path, rel, int(entry.name))
+        elif entry.name.endswith((".yaml", ".yml")) or entry.is_dir():
+            ledger.problems.append(
+                Problem(
+                    Source(rel),
+                    "record-location",
+                    "记录应放在按年份命名的文件夹里，例如 records/2022/",
+                    f"把它移到 {RECORDS_DIR}/<年份>/ 下",
                 )
-            continue
-        _load_record_folder(ledger, cache, entry.path, rel, int(entry.name))
+            )
+    ledger.record_files.extend(file.rel for file in files)
+    return files
 
 
-def _load_record_folder(
-    ledger: Ledger, cache: Cache[RecordResult], folder: str, rel_folder: str, year: int
+def _record_folder(
+    ledger: Ledger, files: list[_RecordFile], folder: str, rel_folder: str, year: int
 ) -> None:
     # Plain strings and scandir here: this loop runs once per record file.
     entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -131,36 +188,50 @@ def _load_record_folder(
         rel = f"{rel_folder}/{name}"
         if entry.is_dir():
             if name not in record_stems:  # a record's own evidence folder holds no records
-                _load_record_folder(ledger, cache, entry.path, rel, year)
-            continue
-        if name.endswith(".yml"):
+                _record_folder(ledger, files, entry.path, rel, year)
+        elif name.endswith(".yaml"):
+            try:
+                stat: os.stat_result | None = entry.stat()
+            except OSError:
+                stat = None
+            files.append(_RecordFile(entry.path, rel, name[:-5], year, stat))
+        elif name.endswith(".yml"):
             ledger.problems.append(
                 Problem(
                     Source(rel), "record-name", "记录文件的扩展名应为 .yaml", "把 .yml 改为 .yaml"
                 )
             )
-            continue
-        if not name.endswith(".yaml"):
-            continue
-        ledger.record_files.append(rel)
-        try:
-            key = file_key(entry.stat())
-        except OSError:
-            key = None
-        result = cache.get(rel, key) if key else None
-        if result is None:
-            result = _read_record(entry.path, rel, name[:-5], year)
-            if key:
-                cache.put(rel, key, result)
-        record, problems = result
-        ledger.problems.extend(problems)
-        if record is not None:
-            ledger.records.append(record)
 
 
-def _read_record(
-    path: str, rel: str, record_id: str, year: int
-) -> tuple[Record | None, list[Problem]]:
+def _read(
+    file: _RecordFile,
+    cache: Cache,
+    decode: Callable[[Any], T],
+    encode: Callable[[RecordResult], Any],
+    fresh: Callable[[RecordResult], T],
+) -> T:
+    """A record file's result: decoded from its cache row, or parsed (and stored for next time)."""
+    key = file.key
+    if key is not None:
+        hit = cache.get(file.rel, key, decode)
+        if hit is not None:
+            return hit
+    result = _read_record(file.path, file.rel, file.record_id, file.year)
+    if cache.enabled and key is not None and file.stat is not None:
+        cache.put(file.rel, key, file.stat.st_mtime_ns, encode(result))
+    return fresh(result)
+
+
+def _as_is(result: RecordResult) -> RecordResult:
+    return result
+
+
+def _as_activity(result: RecordResult) -> ActivityResult:
+    record, problems = result
+    return (None if record is None else record.activity), problems
+
+
+def _read_record(path: str, rel: str, record_id: str, year: int) -> RecordResult:
     data, problems = load_file(path, rel, MAX_RECORD_BYTES)
     if data is None:
         return None, problems
@@ -170,18 +241,19 @@ def _read_record(
 
 def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFact]:
     """What the disk says about each evidence file; unchanged files are not hashed again."""
-    cache = Cache(ledger.root, "evidence", EVIDENCE, use_cache)
+    cache = Cache(ledger.root, "evidence", use_cache)
     facts: dict[str, FileFact] = {}
     for path in sorted(evidence_paths(ledger)):
         try:
-            key = file_key((ledger.root / path).stat())
+            stat: os.stat_result | None = (ledger.root / path).stat()
         except OSError:
-            key = None
-        fact = cache.get(path, key) if key else None
+            stat = None
+        key = file_key(stat) if stat else None
+        fact = cache.get(path, key, decode_fact) if key is not None else None
         if fact is None:
             fact = inspect(ledger.root, path)
-            if key and fact.state == "ok":
-                cache.put(path, key, fact)
+            if stat is not None and key is not None and fact.state == "ok":
+                cache.put(path, key, stat.st_mtime_ns, encode_fact(fact))
         facts[path] = fact
     cache.save()
     return facts
@@ -193,7 +265,7 @@ def validate(root: Path, use_cache: bool = True) -> list[Problem]:
     return check_ledger(ledger, inspect_evidence(ledger, use_cache))
 
 
-def select_plan(ledger: Ledger, year: int | None, today: date) -> Plan:
+def select_plan(ledger: Ledger | Snapshot, year: int | None, today: date) -> Plan:
     """The plan a command works on: `--year`, else the one covering today, else the latest."""
     if not ledger.plans:
         raise WenmingError(
@@ -214,3 +286,11 @@ def select_plan(ledger: Ledger, year: int | None, today: date) -> Plan:
 def records_of(ledger: Ledger, plan: Plan) -> list[Record]:
     """The plan's records (those filed under its year), in date order."""
     return sorted((r for r in ledger.records if r.year == plan.year), key=lambda r: (r.date, r.id))
+
+
+def activities_of(snapshot: Snapshot, plan: Plan) -> list[Activity]:
+    """The plan's activities (those filed under its year), in date order."""
+    return sorted(
+        (a for a in snapshot.activities if a.path.startswith(f"{RECORDS_DIR}/{plan.year}/")),
+        key=lambda a: (a.date, a.id),
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal, NamedTuple, Protocol, Union
 
 from .errors import Problem, Source
 
@@ -179,6 +179,43 @@ class Evidence:
     sha256: str | None = None
 
 
+class Activity(NamedTuple):
+    """A record reduced to what progress is computed from; small, so a warm `status` is fast."""
+
+    id: str
+    date: date
+    tasks: tuple[str, ...]
+    type: str
+    unit: str
+    participants: int | None
+    figures: Mapping[str, float]
+    evidence_kinds: tuple[str, ...]
+    path: str
+
+
+class ActivityLike(Protocol):
+    """What the status engine reads: an `Activity`, or a full `Record`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def date(self) -> date: ...
+    @property
+    def tasks(self) -> tuple[str, ...]: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def participants(self) -> int | None: ...
+    @property
+    def figures(self) -> Mapping[str, float]: ...
+    @property
+    def evidence_kinds(self) -> tuple[str, ...]: ...
+    @property
+    def path(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One activity. `id` is the file's stem; `lines` maps field paths to lines for messages."""
@@ -201,6 +238,31 @@ class Record:
 
     def line(self, key: str) -> Source:
         return Source(self.source.path, self.lines.get(key, self.source.line))
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def evidence_kinds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(item.kind for item in self.evidence))
+
+    @property
+    def activity(self) -> Activity:
+        return Activity(
+            self.id, self.date, self.tasks, self.type, self.unit, self.participants,
+            self.figures, self.evidence_kinds, self.source.path,
+        )  # fmt: skip
+
+
+@dataclass
+class Snapshot:
+    """The plans and every record reduced to an `Activity`: all that progress needs."""
+
+    root: Path
+    plans: dict[int, Plan] = field(default_factory=dict)
+    activities: list[Activity] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass

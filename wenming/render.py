@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from .model import Plan, Record
+from .model import ActivityLike, Plan, Record
 from .status import (
     STATE_ORDER,
     PlanProgress,
@@ -153,7 +153,7 @@ def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -
 
 
 def todo_lines(
-    progress: PlanProgress, plan: Plan, records: Mapping[str, Record], unit: str | None = None
+    progress: PlanProgress, plan: Plan, records: Mapping[str, ActivityLike], unit: str | None = None
 ) -> list[str]:
     """Each unmet requirement with its gap, owner and a ready-to-run `wenming add` line."""
     lines: list[str] = []
@@ -174,7 +174,7 @@ def todo_lines(
             for todo in req.todo:
                 if todo.record_id is not None:
                     record = records.get(todo.record_id)
-                    where = record.source.path if record else todo.record_id
+                    where = record.path if record else todo.record_id
                     lines.append(f"    补佐证：{where} 缺 {'、'.join(todo.kinds)}")
                     continue
                 command = todo_command(plan, task, req, todo, unit)

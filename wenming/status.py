@@ -14,6 +14,7 @@ from typing import Any
 from .calendar import Span, Window, festival_windows, fixed_date_windows, periods
 from .model import (
     PERIOD_NAMES,
+    ActivityLike,
     CountReq,
     DeadlineReq,
     EachOfReq,
@@ -22,7 +23,6 @@ from .model import (
     FixedDateReq,
     MetricReq,
     Plan,
-    Record,
     Requirement,
     Task,
 )
@@ -200,10 +200,10 @@ def describe(requirement: Requirement, plan: Plan) -> str:
     return f"{what}记录佐证齐全（{kinds}）"
 
 
-def evaluate(plan: Plan, records: Sequence[Record], as_of: date) -> PlanProgress:
+def evaluate(plan: Plan, records: Sequence[ActivityLike], as_of: date) -> PlanProgress:
     """Every task's state at the end of `as_of` (clamped into the plan's period)."""
     as_of = clamp(as_of, plan)
-    by_task: dict[str, list[Record]] = {}
+    by_task: dict[str, list[ActivityLike]] = {}
     for record in sorted(records, key=lambda r: (r.date, r.id)):
         if record.date > as_of:
             continue
@@ -217,7 +217,7 @@ def evaluate(plan: Plan, records: Sequence[Record], as_of: date) -> PlanProgress
     return PlanProgress(plan.year, as_of, plan.start, plan.end, tasks)
 
 
-def _task(plan: Plan, task: Task, records: list[Record], as_of: date) -> TaskProgress:
+def _task(plan: Plan, task: Task, records: list[ActivityLike], as_of: date) -> TaskProgress:
     ctx = _Context(plan, as_of, records)
     reqs = tuple(replace(_requirement(ctx, req), name=req.name) for req in task.requirements)
     ids = tuple(r.id for r in records)
@@ -241,7 +241,9 @@ def _task(plan: Plan, task: Task, records: list[Record], as_of: date) -> TaskPro
     )  # fmt: skip
 
 
-def _task_state(reqs: tuple[RequirementProgress, ...], records: list[Record]) -> tuple[State, str]:
+def _task_state(
+    reqs: tuple[RequirementProgress, ...], records: list[ActivityLike]
+) -> tuple[State, str]:
     if all(r.met for r in reqs):
         return State.DONE, f"全部 {len(reqs)} 项要求已达成"
     late = [r for r in reqs if r.state is State.LATE]
@@ -259,13 +261,13 @@ def _task_state(reqs: tuple[RequirementProgress, ...], records: list[Record]) ->
 class _Context:
     plan: Plan
     as_of: date
-    records: list[Record]
+    records: list[ActivityLike]
 
     @property
     def ended(self) -> bool:
         return self.as_of >= self.plan.end
 
-    def typed(self, type_: str | None) -> list[Record]:
+    def typed(self, type_: str | None) -> list[ActivityLike]:
         return self.records if type_ is None else [r for r in self.records if r.type == type_]
 
 
@@ -425,7 +427,7 @@ def _compare(op: str, actual: float, target: float) -> bool:
     return math.isclose(actual, target)
 
 
-def _values(records: list[Record], field: str) -> list[float]:
+def _values(records: list[ActivityLike], field: str) -> list[float]:
     if field == "records":
         return [1.0 for _ in records]
     if field == "participants":
@@ -516,9 +518,9 @@ def _usual_type(ctx: _Context, field: str) -> str | None:
 
 def _evidence_set(ctx: _Context, req: EvidenceSetReq) -> RequirementProgress:
     records = ctx.typed(req.type)
-    lacking: list[tuple[Record, tuple[str, ...]]] = []
+    lacking: list[tuple[ActivityLike, tuple[str, ...]]] = []
     for record in records:
-        have = {e.kind for e in record.evidence}
+        have = set(record.evidence_kinds)
         gap = tuple(k for k in req.kinds if k not in have)
         if gap:
             lacking.append((record, gap))
@@ -575,7 +577,7 @@ def role(plan: Plan, task: TaskProgress, unit: str) -> str | None:
 
 
 def timeline(
-    plan: Plan, records: Sequence[Record], as_of: date
+    plan: Plan, records: Sequence[ActivityLike], as_of: date
 ) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[int, ...]], ...]]:
     """Records per month per section up to `as_of`: (month labels, (section id, counts) rows)."""
     as_of = clamp(as_of, plan)

@@ -80,7 +80,7 @@ def status(
     """
     # Imported here so that `wenming --help` and the other commands start fast.
     from ..errors import Severity, WenmingError
-    from ..ledger import load, records_of, select_plan
+    from ..ledger import activities_of, load, records_of, scan, select_plan
     from ..render import console, status_table, task_detail, timeline_table, todo_lines
     from ..status import evaluate, select, timeline
 
@@ -88,14 +88,14 @@ def status(
     wanted = _state(only, "--status")
     failing = _state(fail_on, "--fail-on")
     root = ledger_root(ctx)
-    ledger = load(root, use_cache(ctx))
-    errors = sum(p.severity is Severity.ERROR for p in ledger.problems)
+    snapshot = scan(root, use_cache(ctx))
+    errors = sum(p.severity is Severity.ERROR for p in snapshot.problems)
     if errors:
         typer.echo(
             f"注意：台账中有 {errors} 个错误，以下统计可能不完整；请运行 wenming check 查看。",
             err=True,
         )
-    plan = select_plan(ledger, year, date.today())
+    plan = select_plan(snapshot, year, date.today())
     if unit is not None and unit not in plan.units:
         raise WenmingError(f"计划中没有单位“{unit}”", "可选单位：" + "、".join(plan.units))
     if section is not None and section not in {s.id for s in plan.sections}:
@@ -103,8 +103,8 @@ def status(
         raise WenmingError(f"计划中没有板块“{section}”", f"板块编号：{ids}")
     if task is not None and task not in plan.tasks:
         raise WenmingError(f"计划中没有任务“{task}”", "运行 wenming status 查看全部任务编号")
-    records = records_of(ledger, plan)
-    progress = evaluate(plan, records, day or date.today())
+    activities = activities_of(snapshot, plan)
+    progress = evaluate(plan, activities, day or date.today())
     shown = select(progress, plan, unit=unit, section=section, state=wanted)
     if task is not None:
         shown = select(progress, plan)
@@ -112,12 +112,12 @@ def status(
             shown.year, shown.as_of, shown.start, shown.end,
             tuple(t for t in shown.tasks if t.task_id == task),
         )  # fmt: skip
-    by_id = {r.id: r for r in records}
+    by_id = {a.id: a for a in activities}
     out = console()
     if as_json:
         typer.echo(json.dumps(shown.to_dict(), ensure_ascii=False, indent=2))
     elif show_timeline:
-        months, rows = timeline(plan, records, progress.as_of)
+        months, rows = timeline(plan, activities, progress.as_of)
         if section is not None:
             rows = tuple(r for r in rows if r[0] == section)
         out.print(f"{plan.year} 年各板块每月活动记录数（截至 {progress.as_of.isoformat()}）")
@@ -126,7 +126,9 @@ def status(
         for line in todo_lines(shown, plan, by_id, unit):
             typer.echo(line)
     elif task is not None:
-        out.print(task_detail(shown.tasks[0], plan, by_id))
+        # Only this view shows titles, so only it reads every record in full.
+        records = {r.id: r for r in records_of(load(root, use_cache(ctx)), plan)}
+        out.print(task_detail(shown.tasks[0], plan, records))
     else:
         out.print(status_table(shown, plan, unit, out.width))
     if failing is not None and any(t.state is failing for t in shown.tasks):
