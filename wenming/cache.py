@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from sys import intern
 from typing import Any, TypeVar
 
 from . import __version__
@@ -24,7 +25,7 @@ log = logging.getLogger("wenming.cache")
 CACHE_ENV = "WENMING_CACHE_DIR"
 # Files changed this recently may change again within the same mtime tick; they are never trusted.
 RACY_SECONDS = 2.0
-_FORMAT = f"4-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
+_FORMAT = f"5-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
 
 FileKey = int
 T = TypeVar("T")
@@ -69,14 +70,14 @@ class Cache:
             return {}
         return stored[1] if isinstance(stored[1], dict) else {}
 
-    def get(self, rel: str, key: FileKey, decode: Callable[[Any], T]) -> T | None:
+    def get(self, rel: str, key: FileKey, decode: Callable[[str, Any], T]) -> T | None:
         """The decoded row for an unchanged file, or None (a damaged row counts as a miss)."""
         if not self.enabled:
             return None
         hit = self.old.get(rel)
         if hit is not None and hit[0] == key:
             try:
-                value = decode(hit[1])
+                value = decode(rel, hit[1])
             except Exception as exc:
                 log.debug("ignoring cache row %s: %s", rel, exc)
             else:
@@ -149,7 +150,7 @@ def encode_record(result: RecordResult) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def decode_record(row: tuple[Any, ...]) -> RecordResult:
+def decode_record(rel: str, row: tuple[Any, ...]) -> RecordResult:
     if row[0] is None:
         return None, _problems(row[1])
     (record_id, year, day, tasks, kind, title, unit, path, line, place, participants, figures,
@@ -168,18 +169,21 @@ def encode_activity(result: RecordResult) -> tuple[Any, ...]:
     rows = [_problem_row(p) for p in problems]
     if record is None:
         return (None, rows)
+    # Interned, the same type, unit or kind is one object: marshal then writes it once.
     a = record.activity
     return (
-        (a.id, a.date.toordinal(), a.tasks, a.type, a.unit, a.participants, dict(a.figures),
-         a.evidence_kinds, a.path),
+        (a.date.toordinal(), tuple(intern(t) for t in a.tasks), intern(a.type), intern(a.unit),
+         a.participants, {intern(k): v for k, v in a.figures.items()},
+         tuple(intern(k) for k in a.evidence_kinds)),
         rows,
     )  # fmt: skip
 
 
-def decode_activity(row: tuple[Any, ...]) -> ActivityResult:
+def decode_activity(rel: str, row: tuple[Any, ...]) -> ActivityResult:
+    """The id and path are the file's own (`rel`), so the row does not repeat them."""
     a = row[0]
     activity = None if a is None else Activity(
-        a[0], date.fromordinal(a[1]), a[2], a[3], a[4], a[5], a[6], a[7], a[8]
+        rel[rel.rfind("/") + 1 : -5], date.fromordinal(a[0]), a[1], a[2], a[3], a[4], a[5], a[6], rel
     )  # fmt: skip
     return activity, _problems(row[1]) if row[1] else []
 
@@ -188,5 +192,5 @@ def encode_fact(fact: FileFact) -> tuple[Any, ...]:
     return (fact.state, fact.sha256, fact.size)
 
 
-def decode_fact(row: tuple[Any, ...]) -> FileFact:
+def decode_fact(rel: str, row: tuple[Any, ...]) -> FileFact:
     return FileFact(*row)

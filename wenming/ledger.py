@@ -71,11 +71,9 @@ def load(root: Path, use_cache: bool = True) -> Ledger:
     activities = Cache(root, "activities", use_cache)
     for file in _record_files(ledger):
         result = _read(file, records, decode_record, encode_record, _as_is)
-        if file.key is not None and file.stat is not None:
+        if file.key is not None:
             # Keep the small table in step, so the next `status` finds everything warm.
-            activities.refresh(
-                file.rel, file.key, file.stat.st_mtime_ns, partial(encode_activity, result)
-            )
+            activities.refresh(file.rel, file.key, file.mtime_ns, partial(encode_activity, result))
         record, problems = result
         ledger.problems.extend(problems)
         if record is not None:
@@ -143,11 +141,8 @@ class _RecordFile(NamedTuple):
     rel: str  # from the ledger root, as messages show it
     record_id: str
     year: int
-    stat: os.stat_result | None
-
-    @property
-    def key(self) -> int | None:
-        return file_key(self.stat) if self.stat is not None else None
+    key: int | None  # the cache key; None when the file could not be looked at
+    mtime_ns: int
 
 
 def _record_files(ledger: Ledger) -> list[_RecordFile]:
@@ -186,15 +181,17 @@ def _record_folder(
         if name.startswith("."):
             continue
         rel = f"{rel_folder}/{name}"
-        if entry.is_dir():
+        if name.endswith(".yaml") and not entry.is_dir():
+            try:
+                stat = entry.stat()
+            except OSError:
+                files.append(_RecordFile(entry.path, rel, name[:-5], year, None, 0))
+            else:
+                key = file_key(stat)
+                files.append(_RecordFile(entry.path, rel, name[:-5], year, key, stat.st_mtime_ns))
+        elif entry.is_dir():
             if name not in record_stems:  # a record's own evidence folder holds no records
                 _record_folder(ledger, files, entry.path, rel, year)
-        elif name.endswith(".yaml"):
-            try:
-                stat: os.stat_result | None = entry.stat()
-            except OSError:
-                stat = None
-            files.append(_RecordFile(entry.path, rel, name[:-5], year, stat))
         elif name.endswith(".yml"):
             ledger.problems.append(
                 Problem(
@@ -206,7 +203,7 @@ def _record_folder(
 def _read(
     file: _RecordFile,
     cache: Cache,
-    decode: Callable[[Any], T],
+    decode: Callable[[str, Any], T],
     encode: Callable[[RecordResult], Any],
     fresh: Callable[[RecordResult], T],
 ) -> T:
@@ -217,8 +214,8 @@ def _read(
         if hit is not None:
             return hit
     result = _read_record(file.path, file.rel, file.record_id, file.year)
-    if cache.enabled and key is not None and file.stat is not None:
-        cache.put(file.rel, key, file.stat.st_mtime_ns, encode(result))
+    if cache.enabled and key is not None:
+        cache.put(file.rel, key, file.mtime_ns, encode(result))
     return fresh(result)
 
 
