@@ -126,3 +126,15 @@ def test_scan_gives_the_activities_of_a_full_load(generated: Path) -> None:
     assert scan(generated).activities == full  # the cache was just filled by load()
     assert scan(generated, use_cache=False).activities == full
     assert scan(generated).problems == load(generated).problems
+
+
+def test_parsing_on_several_cores_gives_the_same_ledger(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = load(generated, use_cache=False)
+    monkeypatch.setattr(ledger, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(ledger.os, "cpu_count", lambda: 2)
+    parallel = load(generated, use_cache=False)
+    assert parallel.records == serial.records
+    assert parallel.problems == serial.problems
+    assert validate(generated, use_cache=False) == validate(generated)

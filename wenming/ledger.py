@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -34,6 +36,9 @@ RECORDS_DIR = "records"
 REPO_ENV = "WENMING_REPO"
 MAX_RECORD_BYTES = 1_000_000
 MAX_PLAN_BYTES = 10_000_000
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+MAX_WORKERS = 8
 _YEAR = re.compile(r"^\d{4}$")
 T = TypeVar("T")
 
@@ -69,12 +74,14 @@ def load(root: Path, use_cache: bool = True) -> Ledger:
     _load_plans(ledger)
     records = Cache(root, "records", use_cache)
     activities = Cache(root, "activities", use_cache)
-    for file in _record_files(ledger):
-        result = _read(file, records, decode_record, encode_record, _as_is)
+    files = _record_files(ledger)
+    for file, (record, problems) in zip(
+        files, _through_cache(files, records, decode_record, encode_record, _as_is), strict=True
+    ):
         if file.key is not None:
             # Keep the small table in step, so the next `status` finds everything warm.
+            result = (record, problems)
             activities.refresh(file.rel, file.key, file.mtime_ns, partial(encode_activity, result))
-        record, problems = result
         ledger.problems.extend(problems)
         if record is not None:
             ledger.records.append(record)
@@ -89,8 +96,10 @@ def scan(root: Path, use_cache: bool = True) -> Snapshot:
     _load_plans(ledger)
     snapshot = Snapshot(root, ledger.plans, problems=ledger.problems)
     cache = Cache(root, "activities", use_cache)
-    for file in _record_files(ledger):
-        activity, problems = _read(file, cache, decode_activity, encode_activity, _as_activity)
+    files = _record_files(ledger)
+    for activity, problems in _through_cache(
+        files, cache, decode_activity, encode_activity, _as_activity
+    ):
         snapshot.problems.extend(problems)
         if activity is not None:
             snapshot.activities.append(activity)
@@ -200,23 +209,52 @@ def _record_folder(
             )
 
 
-def _read(
-    file: _RecordFile,
+def _through_cache(
+    files: list[_RecordFile],
     cache: Cache,
     decode: Callable[[str, Any], T],
     encode: Callable[[RecordResult], Any],
     fresh: Callable[[RecordResult], T],
-) -> T:
-    """A record file's result: decoded from its cache row, or parsed (and stored for next time)."""
-    key = file.key
-    if key is not None:
-        hit = cache.get(file.rel, key, decode)
+) -> list[T]:
+    """Each file's result: decoded from its cache row, or parsed (and stored for next time)."""
+    results: list[T | None] = []
+    misses: list[_RecordFile] = []
+    for file in files:
+        hit = cache.get(file.rel, file.key, decode) if file.key is not None else None
+        results.append(hit)
+        if hit is None:
+            misses.append(file)
+    parsed = iter(_parse(misses))
+    done: list[T] = []
+    for file, hit in zip(files, results, strict=True):
         if hit is not None:
-            return hit
-    result = _read_record(file.path, file.rel, file.record_id, file.year)
-    if cache.enabled and key is not None:
-        cache.put(file.rel, key, file.mtime_ns, encode(result))
-    return fresh(result)
+            done.append(hit)
+            continue
+        result = next(parsed)
+        if cache.enabled and file.key is not None:
+            cache.put(file.rel, file.key, file.mtime_ns, encode(result))
+        done.append(fresh(result))
+    return done
+
+
+def _parse(files: list[_RecordFile]) -> list[RecordResult]:
+    """Parse record files, on every core when there are enough of them to be worth it."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(files) < PARALLEL_FROM or workers < 2:
+        return [_read_record(f.path, f.rel, f.record_id, f.year) for f in files]
+    jobs = [(f.path, f.rel, f.record_id, f.year) for f in files]
+    size = max(100, len(jobs) // (workers * 8))  # small chunks keep both cores busy to the end
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        rows = [row for chunk in pool.map(_parse_chunk, chunks) for row in chunk]
+    return [decode_record(job[1], row) for job, row in zip(jobs, rows, strict=True)]
+
+
+def _parse_chunk(jobs: list[tuple[str, str, str, int]]) -> list[Any]:
+    """In a worker: parse and encode (rows cross the process boundary as plain data)."""
+    return [encode_record(_read_record(*job)) for job in jobs]
 
 
 def _as_is(result: RecordResult) -> RecordResult:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from datetime import date
+from functools import lru_cache
 from typing import Any, TypeVar, cast, get_args
 
 from .dates import DateError, parse_iso
@@ -41,6 +42,7 @@ T = TypeVar("T")
 MAX_PARTICIPANTS = 1_000_000
 MAX_FIGURE = 1e9
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_URL = re.compile(r"^https?://\S+$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 # Keys people write in Chinese by habit, so the hint can name the right one.
@@ -62,6 +64,19 @@ def _describe(value: Any) -> str:
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
             return name
     return type(value).__name__
+
+
+@lru_cache(maxsize=64)
+def _key_sets(
+    required: tuple[str, ...], allowed: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(required), frozenset(allowed)
+
+
+def _all_known(keys: KeysView[str], required: tuple[str, ...], allowed: tuple[str, ...]) -> bool:
+    """No unknown key and no missing required one."""
+    must, may = _key_sets(required, allowed)
+    return keys <= may and must <= keys
 
 
 def as_id(value: Any) -> str | None:
@@ -93,6 +108,8 @@ class _Reader:
         self, m: YMap, required: tuple[str, ...], optional: tuple[str, ...], what: str
     ) -> bool:
         allowed = required + optional
+        if _all_known(m.keys(), required, allowed):  # the usual case, checked in one step
+            return True
         for key in m:
             if key in allowed:
                 continue
@@ -122,6 +139,9 @@ class _Reader:
         return value
 
     def text(self, m: YMap, key: str, required: bool = False) -> str | None:
+        value = m.get(key)
+        if type(value) is str and (value.strip() or not required):  # the usual case
+            return value
         value = self._typed(m, key, lambda v: not isinstance(v, bool | list | dict), "文字")
         if value is None:
             if required and key in m and m[key] is None:
@@ -141,6 +161,9 @@ class _Reader:
         return ident
 
     def integer(self, m: YMap, key: str, low: int, high: int) -> int | None:
+        value = m.get(key)
+        if type(value) is int and low <= value <= high:  # the usual case
+            return value
         value = self._typed(
             m, key, lambda v: isinstance(v, int) and not isinstance(v, bool), "整数"
         )
@@ -558,7 +581,7 @@ def parse_record(
         return None, r.problems
     complete = r.keys(m, RECORD_REQUIRED, RECORD_OPTIONAL, "记录")
     r.schema(m)
-    lines = {key: m.line_of(key) for key in m}
+    lines = dict(m.key_lines)
     tasks_value = m.get("tasks")
     if isinstance(tasks_value, YList):
         lines.update({f"tasks.{i}": tasks_value.line_of(i) for i in range(len(tasks_value))})
@@ -633,7 +656,7 @@ def _evidence(r: _Reader, line: int, m: YMap) -> Evidence:
             "文件类佐证材料缺少“sha256”",
             f"运行 sha256sum '{file}'，把结果写入 sha256",
         )
-    if url and not re.match(r"^https?://\S+$", url):
+    if url and not _URL.match(url):
         r.error(m.line_of("url"), "bad-url", f"网址“{url}”无效，应以 http:// 或 https:// 开头")
     return Evidence(
         kind=r.text(m, "kind", required=True) or "",

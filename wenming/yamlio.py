@@ -21,6 +21,10 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 _TAG = "tag:yaml.org,2002:"
+_STR = f"{_TAG}str"
+_SEQ = f"{_TAG}seq"
+_MAP = f"{_TAG}map"
+_INT = f"{_TAG}int"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -40,6 +44,25 @@ _SYNTAX_ZH = {
     "while scanning a quoted scalar": "引号没有闭合",
     "found a tab character that violates indentation": "缩进中不能使用制表符（Tab），请改用空格",
 }
+
+
+class _Loader(_BaseLoader):
+    """The safe loader, minus path resolvers (never registered here), which cost a call per node."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return str(tag)
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 class YMap(dict[str, Any]):
@@ -89,43 +112,54 @@ class _Walker:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth, line)
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != f"{_TAG}seq":
+            if node.tag != _SEQ:
                 self._bad_tag(node, line)
             seq = YList()
             seq.line, seq.item_lines = line, []
             for item in node.value:
-                seq.append(self.walk(item, depth + 1))
+                seq.append(self._value(item, depth + 1))
                 seq.item_lines.append(item.start_mark.line + 1)
             return seq
         return self._scalar(node, line)
 
+    def _value(self, node: yaml.Node, depth: int) -> Any:
+        # Most values are plain text: take them without a full walk step.
+        if node.tag == _STR and node.__class__ is yaml.ScalarNode:
+            self.count += 1
+            return node.value
+        return self.walk(node, depth)
+
     def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> YMap:
-        if node.tag != f"{_TAG}map":
+        if node.tag != _MAP:
             self._bad_tag(node, line)
         mapping = YMap()
-        mapping.line, mapping.key_lines = line, {}
+        lines: dict[str, int] = {}
+        mapping.line, mapping.key_lines = line, lines
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 self.problem(key_line, "wrong-type", "键必须是简单文字，不能是列表或映射")
                 continue
             key = str(key_node.value)
-            if key in mapping:
+            if key in lines:
                 self.problem(
                     key_line,
                     "duplicate-key",
-                    f"键“{key}”重复出现（第一次在第 {mapping.key_lines[key]} 行）",
+                    f"键“{key}”重复出现（第一次在第 {lines[key]} 行）",
                     "删除或合并重复的键；YAML 只会保留其中一个值",
                 )
                 continue
-            mapping[key] = self.walk(value_node, depth + 1)
-            mapping.key_lines[key] = key_line
+            mapping[key] = self._value(value_node, depth + 1)
+            lines[key] = key_line
         return mapping
 
     def _scalar(self, node: yaml.Node, line: int) -> Any:
         tag = node.tag
-        if tag == "!":  # a quoted or explicitly non-specific scalar is text
-            return str(node.value)
+        # Text is by far the most common scalar; build it without the generic constructor.
+        if tag == _STR or tag == "!":
+            return node.value
+        if tag == _INT and node.value.isdigit():
+            return int(node.value)
         if tag not in _SCALAR_TAGS:
             self._bad_tag(node, line)
             return str(node.value)
@@ -199,7 +233,7 @@ def decode(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
 def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document into plain data with line marks (YMap/YList), or report why not."""
     try:
-        node = yaml.compose(text, Loader=_BaseLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
