@@ -9,6 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -41,6 +42,7 @@ PARALLEL_FROM = 2000
 MAX_WORKERS = 8
 _YEAR = re.compile(r"^\d{4}$")
 T = TypeVar("T")
+_NAME = attrgetter("name")
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
@@ -182,31 +184,42 @@ def _record_files(ledger: Ledger) -> list[_RecordFile]:
 def _record_folder(
     ledger: Ledger, files: list[_RecordFile], folder: str, rel_folder: str, year: int
 ) -> None:
-    # Plain strings and scandir here: this loop runs once per record file.
-    entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    record_stems = {e.name[:-5] for e in entries if e.name.endswith(".yaml")}
+    # This loop runs once per record file: plain strings, scandir, no per-entry Path objects.
+    entries = list(os.scandir(folder))
+    entries.sort(key=_NAME)
+    prefix = rel_folder + "/"
+    folders = []
     for entry in entries:
         name = entry.name
-        if name.startswith("."):
+        if name[0] == ".":
             continue
-        rel = f"{rel_folder}/{name}"
         if name.endswith(".yaml") and not entry.is_dir():
             try:
                 stat = entry.stat()
             except OSError:
-                files.append(_RecordFile(entry.path, rel, name[:-5], year, None, 0))
+                files.append(_RecordFile(entry.path, prefix + name, name[:-5], year, None, 0))
             else:
-                key = file_key(stat)
-                files.append(_RecordFile(entry.path, rel, name[:-5], year, key, stat.st_mtime_ns))
+                files.append(
+                    _RecordFile(
+                        entry.path, prefix + name, name[:-5], year, file_key(stat), stat.st_mtime_ns
+                    )
+                )
         elif entry.is_dir():
-            if name not in record_stems:  # a record's own evidence folder holds no records
-                _record_folder(ledger, files, entry.path, rel, year)
+            folders.append(entry)
         elif name.endswith(".yml"):
             ledger.problems.append(
                 Problem(
-                    Source(rel), "record-name", "记录文件的扩展名应为 .yaml", "把 .yml 改为 .yaml"
+                    Source(prefix + name),
+                    "record-name",
+                    "记录文件的扩展名应为 .yaml",
+                    "把 .yml 改为 .yaml",
                 )
             )
+    if folders:
+        stems = {e.name[:-5] for e in entries if e.name.endswith(".yaml")}
+        for entry in folders:
+            if entry.name not in stems:  # a record's own evidence folder holds no records
+                _record_folder(ledger, files, entry.path, prefix + entry.name, year)
 
 
 def _through_cache(
