@@ -5,8 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from functools import partial
 from operator import attrgetter
@@ -44,6 +45,15 @@ _YEAR = re.compile(r"^\d{4}$")
 T = TypeVar("T")
 _NAME = attrgetter("name")
 
+Tick = Callable[[int], None]
+# Given a total and a label, a context yielding a tick function (or None): the CLI's progress bar.
+ProgressFactory = Callable[[int, str], AbstractContextManager[Tick | None]]
+
+
+@contextmanager
+def _no_progress(total: int, label: str) -> Iterator[Tick | None]:
+    yield None
+
 
 def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
     """The ledger root: `explicit` (or $WENMING_REPO), else the nearest folder upward with plan/."""
@@ -70,7 +80,7 @@ def rel_path(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def load(root: Path, use_cache: bool = True) -> Ledger:
+def load(root: Path, use_cache: bool = True, progress: ProgressFactory | None = None) -> Ledger:
     """Read every plan and record in full; unchanged record files come from the local cache."""
     ledger = Ledger(root)
     _load_plans(ledger)
@@ -78,7 +88,9 @@ def load(root: Path, use_cache: bool = True) -> Ledger:
     activities = Cache(root, "activities", use_cache)
     files = _record_files(ledger)
     for file, (record, problems) in zip(
-        files, _through_cache(files, records, decode_record, encode_record, _as_is), strict=True
+        files,
+        _through_cache(files, records, decode_record, encode_record, _as_is, progress),
+        strict=True,
     ):
         if file.key is not None:
             # Keep the small table in step, so the next `status` finds everything warm.
@@ -92,7 +104,7 @@ def load(root: Path, use_cache: bool = True) -> Ledger:
     return ledger
 
 
-def scan(root: Path, use_cache: bool = True) -> Snapshot:
+def scan(root: Path, use_cache: bool = True, progress: ProgressFactory | None = None) -> Snapshot:
     """Read the plans and each record as an `Activity`: the fast path for progress."""
     ledger = Ledger(root)
     _load_plans(ledger)
@@ -100,7 +112,7 @@ def scan(root: Path, use_cache: bool = True) -> Snapshot:
     cache = Cache(root, "activities", use_cache)
     files = _record_files(ledger)
     for activity, problems in _through_cache(
-        files, cache, decode_activity, encode_activity, _as_activity
+        files, cache, decode_activity, encode_activity, _as_activity, progress
     ):
         snapshot.problems.extend(problems)
         if activity is not None:
@@ -228,6 +240,7 @@ def _through_cache(
     decode: Callable[[str, Any], T],
     encode: Callable[[RecordResult], Any],
     fresh: Callable[[RecordResult], T],
+    progress: ProgressFactory | None = None,
 ) -> list[T]:
     """Each file's result: decoded from its cache row, or parsed (and stored for next time)."""
     results: list[T | None] = []
@@ -237,7 +250,8 @@ def _through_cache(
         results.append(hit)
         if hit is None:
             misses.append(file)
-    parsed = iter(_parse(misses))
+    with (progress or _no_progress)(len(misses), "正在读取记录") as tick:
+        parsed = iter(_parse(misses, tick))
     done: list[T] = []
     for file, hit in zip(files, results, strict=True):
         if hit is not None:
@@ -250,18 +264,27 @@ def _through_cache(
     return done
 
 
-def _parse(files: list[_RecordFile]) -> list[RecordResult]:
+def _parse(files: list[_RecordFile], tick: Tick | None = None) -> list[RecordResult]:
     """Parse record files, on every core when there are enough of them to be worth it."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [_read_record(f.path, f.rel, f.record_id, f.year) for f in files]
+        results = []
+        for f in files:
+            results.append(_read_record(f.path, f.rel, f.record_id, f.year))
+            if tick:
+                tick(1)
+        return results
     jobs = [(f.path, f.rel, f.record_id, f.year) for f in files]
     size = max(100, len(jobs) // (workers * 8))  # small chunks keep both cores busy to the end
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    rows: list[Any] = []
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        rows = [row for chunk in pool.map(_parse_chunk, chunks) for row in chunk]
+        for chunk in pool.map(_parse_chunk, chunks):
+            rows.extend(chunk)
+            if tick:
+                tick(len(chunk))
     return [decode_record(job[1], row) for job, row in zip(jobs, rows, strict=True)]
 
 
@@ -307,9 +330,11 @@ def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFa
     return facts
 
 
-def validate(root: Path, use_cache: bool = True) -> list[Problem]:
+def validate(
+    root: Path, use_cache: bool = True, progress: ProgressFactory | None = None
+) -> list[Problem]:
     """`wenming check`: load everything, look at every evidence file, apply every rule."""
-    ledger = load(root, use_cache)
+    ledger = load(root, use_cache, progress)
     return check_ledger(ledger, inspect_evidence(ledger, use_cache))
 
 

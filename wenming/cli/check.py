@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import EXIT_PROBLEMS, Command, app, ledger_root, use_cache
+from .progress import progress_bar
 
 
 class OutputFormat(str, Enum):
@@ -33,7 +34,7 @@ def check(
     from ..ledger import validate
 
     root = ledger_root(ctx)
-    problems = validate(root, use_cache(ctx))
+    problems = validate(root, use_cache(ctx), progress_bar)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     if output is OutputFormat.json:
         typer.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))

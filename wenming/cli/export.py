@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -13,9 +10,8 @@ from typing import Annotated
 import typer
 
 from ..dates import DateError, parse_loose
-from .app import Command, app, ledger_root
-
-PROGRESS_FROM = 2000  # rows; smaller exports finish before a bar would be seen
+from .app import Command, app, ledger_root, use_cache
+from .progress import progress_bar
 
 
 class ExportFormat(str, Enum):
@@ -31,20 +27,6 @@ def _date(text: str | None, option: str) -> date | None:
         return parse_loose(text)
     except DateError as exc:
         raise typer.BadParameter(str(exc), param_hint=option) from None
-
-
-@contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A Rich bar on a terminal for long exports; nothing at all otherwise."""
-    if total < PROGRESS_FROM or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 @app.command(cls=Command)
@@ -111,7 +93,15 @@ def export(
         )
     root = ledger_root(ctx)
     prepared = prepare(
-        root, year=year, as_of=day, unit=unit, section=section, start=first, end=last
+        root,
+        year=year,
+        as_of=day,
+        unit=unit,
+        section=section,
+        start=first,
+        end=last,
+        use_cache=use_cache(ctx),
+        progress_bar=progress_bar,
     )
     if prepared.errors:
         typer.echo(
@@ -120,11 +110,11 @@ def export(
         )
     data = prepared.data
     if bundle is not None:
-        with _progress(rows_total(prepared, bundle=True), "正在打包") as tick:
+        with progress_bar(rows_total(prepared, bundle=True), "正在打包") as tick:
             path = write_bundle(prepared, bundle, tick)
     elif chosen == "xlsx":
         target = output or Path(default_name(data, "xlsx", template))
-        with _progress(rows_total(prepared), "正在导出") as tick:
+        with progress_bar(rows_total(prepared), "正在导出") as tick:
             path = write_xlsx(prepared, target, tick)
     else:
         target = output or Path(default_name(data, chosen, template))

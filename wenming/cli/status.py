@@ -10,6 +10,7 @@ import typer
 
 from ..dates import DateError, parse_loose
 from .app import EXIT_PROBLEMS, Command, app, ledger_root, use_cache
+from .progress import progress_bar
 
 if TYPE_CHECKING:
     from ..status import State
@@ -88,7 +89,7 @@ def status(
     wanted = _state(only, "--status")
     failing = _state(fail_on, "--fail-on")
     root = ledger_root(ctx)
-    snapshot = scan(root, use_cache(ctx))
+    snapshot = scan(root, use_cache(ctx), progress_bar)
     errors = sum(p.severity is Severity.ERROR for p in snapshot.problems)
     if errors:
         typer.echo(

@@ -9,9 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Severity, WenmingError
 from .rows import Filters, LedgerExport
+
+if TYPE_CHECKING:
+    from ..ledger import ProgressFactory
 
 FORMATS = ("xlsx", "html", "md")
 TEMPLATES = ("ledger", "summary")
@@ -44,6 +48,8 @@ def prepare(
     start: date | None = None,
     end: date | None = None,
     today: date | None = None,
+    use_cache: bool = True,
+    progress_bar: ProgressFactory | None = None,
 ) -> Prepared:
     """Load the ledger, judge the plan as `wenming status` does, and arrange the export rows."""
     from ..git import head_commit
@@ -52,7 +58,7 @@ def prepare(
     from .rows import build
 
     today = today or date.today()
-    ledger = load(root)
+    ledger = load(root, use_cache, progress_bar)
     errors = sum(p.severity is Severity.ERROR for p in ledger.problems)
     plan = select_plan(ledger, year, today)
     if unit is not None and unit not in plan.units:
