@@ -121,3 +121,48 @@ def test_mutated_record_in_a_real_ledger(tmp_path: Path, edits: list[tuple[str, 
     problems = validate(root, use_cache=False)
     assert all(p.source.path.startswith(("records/", "plan/")) for p in problems)
     assert len(load(root, use_cache=False).records) in (1, 2)
+
+
+text_values = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    title=text_values.filter(lambda t: t.strip() and "\n" not in t and "\r" not in t),
+    summary=text_values,
+    place=text_values.filter(lambda t: "\n" not in t and "\r" not in t),
+    participants=st.none() | st.integers(min_value=0, max_value=100_000),
+    hours=st.none() | st.floats(min_value=0, max_value=10_000, allow_nan=False),
+    extra=st.dictionaries(st.sampled_from(["主讲人", "主持人", "备注"]), text_values, max_size=3),
+)
+def test_a_record_written_by_add_reads_back_equal(
+    title: str, summary: str, place: str, participants: int | None, hours: float | None,
+    extra: dict[str, str],
+) -> None:  # fmt: skip
+    """Whatever a person types, the YAML `add` writes loads back to the same record."""
+    from wenming.record import Draft, prepare
+
+    draft = Draft(
+        date=date(2022, 3, 5), tasks=("7.1",), type="学雷锋志愿服务", title=title, unit="团委",
+        place=place, participants=participants, summary=summary, extra=extra,
+        figures={} if hours is None else {"志愿服务时长": hours},
+    )  # fmt: skip
+    try:
+        prepared = prepare(CASES / "ledger", PLAN, draft)
+    except Exception as exc:  # a refusal must be a clear user error, never a crash
+        from wenming.errors import WenmingError
+
+        assert isinstance(exc, WenmingError), exc
+        return
+    data, problems = yamlio.parse(prepared.text, prepared.rel)
+    assert problems == []
+    again, problems = parse_record(data, prepared.rel, prepared.record_id, 2022)
+    assert problems == []
+    assert again == prepared.record
+    tidy = prepared.draft
+    assert (again.title, again.summary, again.place) == (tidy.title, tidy.summary, tidy.place)
+    assert again.participants == participants
+    assert dict(again.extra) == dict(tidy.extra)
+    assert dict(again.figures) == ({} if hours is None else {"志愿服务时长": hours})

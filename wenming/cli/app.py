@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -206,6 +207,18 @@ def _global(
 ) -> None:
     """文明单位创建工作台账：计划、活动记录与佐证材料，以 YAML 文件保存在 git 中。"""
     ctx.obj = Options(repo=repo, use_cache=not no_cache)
+
+
+def date_option(text: str | None, option: str) -> date | None:
+    """An option's date in any spelling people type; a bad one is a usage error naming the option."""
+    from ..dates import DateError, parse_loose
+
+    if text is None:
+        return None
+    try:
+        return parse_loose(text)
+    except DateError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def use_cache(ctx: typer.Context) -> bool:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..dates import DateError, parse_loose
-from .app import Command, app, ledger_root, use_cache
+from .app import Command, app, date_option, ledger_root, use_cache
 from .progress import progress_bar
 
 
@@ -18,15 +16,6 @@ class ExportFormat(str, Enum):
     xlsx = "xlsx"
     html = "html"
     md = "md"
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return parse_loose(text)
-    except DateError as exc:
-        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 @app.command(cls=Command)
@@ -80,7 +69,11 @@ def export(
     from ..errors import WenmingError
     from ..export import default_name, prepare, rows_total, write_bundle, write_text, write_xlsx
 
-    day, first, last = _date(as_of, "--as-of"), _date(start, "--from"), _date(end, "--to")
+    day, first, last = (
+        date_option(as_of, "--as-of"),
+        date_option(start, "--from"),
+        date_option(end, "--to"),
+    )
     chosen = fmt.value if fmt else ("md" if template != "ledger" else "xlsx")
     if bundle is not None and (chosen != "xlsx" or output is not None):
         raise typer.BadParameter(

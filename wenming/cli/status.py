@@ -8,21 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..dates import DateError, parse_loose
-from .app import EXIT_PROBLEMS, Command, app, ledger_root, use_cache
+from .app import EXIT_PROBLEMS, Command, app, date_option, ledger_root, use_cache
 from .progress import progress_bar
 
 if TYPE_CHECKING:
     from ..status import State
-
-
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return parse_loose(text)
-    except DateError as exc:
-        raise typer.BadParameter(str(exc)) from None
 
 
 def _state(text: str | None, option: str) -> State | None:
@@ -85,7 +75,7 @@ def status(
     from ..render import console, status_table, task_detail, timeline_table, todo_lines
     from ..status import evaluate, select, timeline
 
-    day = _as_of(as_of)
+    day = date_option(as_of, "--as-of")
     wanted = _state(only, "--status")
     failing = _state(fail_on, "--fail-on")
     root = ledger_root(ctx)
