@@ -168,3 +168,72 @@ def test_a_record_written_by_add_reads_back_equal(
     assert again.participants == participants
     assert dict(again.extra) == dict(tidy.extra)
     assert dict(again.figures) == ({} if hours is None else {"志愿服务时长": hours})
+
+
+PLAN_DATA = yaml.safe_load(PLAN_TEXT)
+plan_keys = st.sampled_from(sorted(PLAN_DATA))
+task_keys = st.sampled_from(sorted(PLAN_DATA["sections"][2]["tasks"][0]))
+requirement_keys = st.sampled_from(
+    ["kind", "field", "aggregate", "op", "target", "per_fact", "unit"]
+)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["drop", "rename", "retype"]), plan_keys, documents), max_size=2
+    ),
+    st.lists(
+        st.tuples(st.sampled_from(["drop", "rename", "retype"]), task_keys, documents), max_size=3
+    ),
+    st.lists(
+        st.tuples(st.sampled_from(["drop", "retype"]), requirement_keys, documents), max_size=3
+    ),
+)
+def test_mutated_plans_end_in_problems(
+    top: list[tuple[str, str, Any]],
+    task: list[tuple[str, str, Any]],
+    req: list[tuple[str, str, Any]],
+) -> None:
+    import copy
+
+    plan = copy.deepcopy(PLAN_DATA)
+    target_task = plan["sections"][2]["tasks"][0]  # 7.1, with a metric and a fixed date
+    for mapping, edits in ((plan, top), (target_task, task), (target_task["requirements"][0], req)):
+        for action, key, value in edits:
+            if key not in mapping:
+                continue
+            if action == "drop":
+                del mapping[key]
+            elif action == "rename":
+                mapping[str(value)[:8] or "x"] = mapping.pop(key)
+            else:
+                mapping[key] = value
+    rel = "plan/2022.yaml"
+    data, problems = yamlio.parse(yaml.safe_dump(plan, allow_unicode=True), rel)
+    _assert_well_formed(problems, rel)
+    if data is not None:
+        parsed, more = parse_plan(data, rel)
+        _assert_well_formed(more, rel)
+        if parsed is not None:
+            from wenming.checks import check_plan
+            from wenming.status import evaluate
+
+            _assert_well_formed(list(check_plan(parsed)), rel)
+            if not more and not list(check_plan(parsed)):
+                record = load(CASES / "ledger", use_cache=False).records
+                evaluate(parsed, record, date(2022, 12, 31)).to_dict()
+
+
+def test_a_zero_fact_does_not_divide_by_zero() -> None:
+    from wenming.status import evaluate
+
+    text = PLAN_TEXT.replace(
+        "注册志愿者人数: {value: 10, unit: 人}", "注册志愿者人数: {value: 0, unit: 人}"
+    )
+    plan, problems = parse_plan(yamlio.parse(text, "plan/2022.yaml")[0], "plan/2022.yaml")
+    assert plan is not None and problems == []
+    records = load(CASES / "ledger", use_cache=False).records
+    progress = evaluate(plan, records, date(2022, 12, 31)).to_dict()
+    metric = next(r for t in progress["tasks"] for r in t["requirements"] if r["kind"] == "metric")
+    assert metric["met"] is False

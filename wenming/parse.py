@@ -247,7 +247,7 @@ class _Reader:
         value = m.get(key)
         if value is None:
             return default
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             self.error(
                 m.line_of(key),
                 "bad-value",
@@ -484,7 +484,7 @@ def _task(r: _Reader, line: int, m: YMap, section_id: str) -> Task | None:
 
 def _requirement(r: _Reader, line: int, m: YMap) -> Requirement | None:
     kind = m.get("kind")
-    if kind not in _REQ_KEYS:
+    if not isinstance(kind, str) or kind not in _REQ_KEYS:
         if "kind" not in m:
             r.error(line, "missing-field", "要求缺少“kind”", f"可选：{'、'.join(_REQ_KEYS)}")
         else:
