@@ -255,7 +255,7 @@ class _Reader:
                 f"可选：{'、'.join(choices)}",
             )
             return default
-        return cast(str, value)
+        return value
 
     def items(self, m: YMap, key: str, what: str) -> list[tuple[int, YMap]]:
         """The mappings of a list-of-mappings field, each with its line."""
