@@ -144,3 +144,13 @@ def test_an_internal_error_is_one_line_without_traceback(
     assert result.exit_code == 70
     assert result.stderr.startswith("错误：内部错误：RuntimeError: boom")
     assert "Traceback" not in result.output
+
+
+def test_bad_option_values_are_explained_in_chinese(cli: Any, mini_ledger: Path) -> None:
+    as_of = cli("status", "--as-of", "2022/13/1", repo=mini_ledger)
+    assert as_of.exit_code == 2
+    assert as_of.stderr.startswith("错误：--as-of 的值无效：日期“2022/13/1”不存在")
+    choice = cli("export", "--format", "pdf", repo=mini_ledger)
+    assert choice.exit_code == 2 and "“pdf”不是可选的值" in choice.stderr
+    number = cli("status", "--year", "二零二二", repo=mini_ledger)
+    assert number.exit_code == 2 and "“二零二二”不是整数" in number.stderr

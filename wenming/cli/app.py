@@ -59,6 +59,22 @@ _USAGE_MESSAGES = (
 )
 
 
+_VALUE_MESSAGES = (
+    (re.compile(r"'(.*)' is not one of (.+)\.$"), "“{0}”不是可选的值，可选：{1}"),
+    (re.compile(r"'(.*)' is not a valid integer( range)?\.$"), "“{0}”不是整数"),
+    (re.compile(r"'(.*)' is not a valid float( range)?\.$"), "“{0}”不是数字"),
+    (re.compile(r"(.+) is not in the range (.+)\.$"), "{0} 不在允许的范围 {1} 内"),
+)
+
+
+def _translate_value(message: str) -> str:
+    for pattern, chinese in _VALUE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return chinese.format(*match.groups())
+    return message
+
+
 def _translate(message: str) -> str:
     for pattern, chinese in _USAGE_MESSAGES:
         match = pattern.match(message)
@@ -118,8 +134,9 @@ class Group(_Chinese, TyperGroup):
             name = exc.param.get_error_hint(exc.ctx) if exc.param else ""
             code = _usage(f"缺少必填的参数 {name}", "", exc.ctx)
         except _click_exc.BadParameter as exc:
-            name = exc.param.get_error_hint(exc.ctx) if exc.param else ""
-            code = _usage(f"{name} 的值无效：{exc.message}", "", exc.ctx)
+            hint = exc.param_hint or (exc.param.get_error_hint(exc.ctx) if exc.param else "")
+            name = hint if isinstance(hint, str) else " / ".join(hint)
+            code = _usage(f"{name} 的值无效：{_translate_value(exc.message)}", "", exc.ctx)
         except _click_exc.UsageError as exc:
             code = _usage(_translate(exc.message), "", exc.ctx)
         except (typer.Abort, KeyboardInterrupt):
