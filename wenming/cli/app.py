@@ -134,8 +134,8 @@ class Group(_Chinese, TyperGroup):
             name = exc.param.get_error_hint(exc.ctx) if exc.param else ""
             code = _usage(f"缺少必填的参数 {name}", "", exc.ctx)
         except _click_exc.BadParameter as exc:
-            hint = exc.param_hint or (exc.param.get_error_hint(exc.ctx) if exc.param else "")
-            name = hint if isinstance(hint, str) else " / ".join(hint)
+            given = exc.param_hint or (exc.param.get_error_hint(exc.ctx) if exc.param else "")
+            name = given if isinstance(given, str) else " / ".join(given)
             code = _usage(f"{name} 的值无效：{_translate_value(exc.message)}", "", exc.ctx)
         except _click_exc.UsageError as exc:
             code = _usage(_translate(exc.message), "", exc.ctx)
