@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GIT_ENV, git
+from conftest import git
 
 from wenming import record as record_module
 from wenming.checks import check_record
@@ -20,7 +20,6 @@ from wenming.errors import Severity
 from wenming.files import sha256_file
 from wenming.ledger import MAX_RECORD_BYTES, load, validate
 from wenming.parse import parse_record
-from wenming.starter import create_ledger
 from wenming.yamlio import load_file
 
 TITLE = "学雷锋志愿服务进社区"
@@ -28,28 +27,29 @@ BASE = (
     "add", "--task", "3.1", "--date", "2022-03-05", "--type", "学雷锋志愿服务",
     "--title", TITLE, "--unit", "团委",
 )  # fmt: skip
+VOLUNTEER = (
+    "add",
+    "-t",
+    "7.1",
+    "-d",
+    "2022-03-06",
+    "--type",
+    "志愿服务",
+    "--title",
+    "t",
+    "-u",
+    "团委",
+)
 ID = re.compile(r"^\d{8}-[^/\\:*?\"<>|\s]{1,30}-[0-9a-f]{4}$")
 
 Cli = Callable[..., Any]
 
 
-@pytest.fixture(scope="session")
-def _fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        for key, value in GIT_ENV.items():
-            patch.setenv(key, value)
-        result = create_ledger(tmp_path_factory.mktemp("fresh") / "台账", year=2022)
-    assert result.outcome is not None and result.outcome.ok, result.outcome
-    return result.root
-
-
 @pytest.fixture
-def ledger(_fresh: Path, tmp_path: Path, git_env: dict[str, str]) -> Path:
+def ledger(fresh_ledger: Path, tmp_path: Path, git_env: dict[str, str]) -> Path:
     """A fresh `wenming init` ledger for 2022, committed, with its check hook (a copy)."""
     root = tmp_path / "台账"
-    shutil.copytree(_fresh, root, symlinks=True)
+    shutil.copytree(fresh_ledger, root, symlinks=True)
     return root
 
 
@@ -259,19 +259,7 @@ def test_hours_without_the_figure_in_the_plan(cli: Cli, git_ledger: Path) -> Non
     text = plan.read_text(encoding="utf-8").replace("figures:\n  志愿服务时长: {unit: 小时}\n", "")
     plan.write_text(text, encoding="utf-8")
     git(git_ledger, "commit", "-qam", "drop figure")
-    args = [
-        "add",
-        "-t",
-        "7.1",
-        "-d",
-        "2022-03-06",
-        "--type",
-        "志愿服务",
-        "--title",
-        "t",
-        "-u",
-        "团委",
-    ]
+    args = list(VOLUNTEER)
     result = cli(*args, "--hours", "3", repo=git_ledger)
     assert result.exit_code == 1
     assert "没有声明数值项“志愿服务时长”" in result.output
@@ -442,19 +430,7 @@ def _assert_kept_and_explained(result: Any, root: Path, before: int | None) -> N
 
 
 def test_not_a_git_repository(cli: Cli, mini_ledger: Path, git_env: dict[str, str]) -> None:
-    args = [
-        "add",
-        "-t",
-        "7.1",
-        "-d",
-        "2022-03-06",
-        "--type",
-        "志愿服务",
-        "--title",
-        "t",
-        "-u",
-        "团委",
-    ]
+    args = list(VOLUNTEER)
     result = cli(*args, repo=mini_ledger)
     assert result.exit_code == 1
     assert "不是 git 仓库" in result.output

@@ -9,37 +9,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GIT_ENV, git
+from conftest import git
 
 import wenming.cli.add as add_command
 from wenming.errors import Severity
 from wenming.files import sha256_file
 from wenming.ledger import load, validate
-from wenming.starter import create_ledger
 
 Cli = Callable[..., Any]
 TITLE = "学雷锋志愿服务进社区"
 
 
-@pytest.fixture(scope="session")
-def _fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        for key, value in GIT_ENV.items():
-            patch.setenv(key, value)
-        result = create_ledger(tmp_path_factory.mktemp("fresh") / "台账", year=2022)
-    assert result.outcome is not None and result.outcome.ok, result.outcome
-    return result.root
-
-
 @pytest.fixture
 def ledger(
-    _fresh: Path, tmp_path: Path, git_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    fresh_ledger: Path, tmp_path: Path, git_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """A copy of a fresh 2022 ledger, with `add` convinced it runs at a terminal."""
     root = tmp_path / "台账"
-    shutil.copytree(_fresh, root, symlinks=True)
+    shutil.copytree(fresh_ledger, root, symlinks=True)
     monkeypatch.setattr(add_command, "stdin_is_terminal", lambda: True)
     monkeypatch.setattr(add_command, "today", lambda: date(2022, 3, 5))
     return root
@@ -206,10 +193,10 @@ def test_yes_skips_the_confirmation(cli: Cli, ledger: Path) -> None:
     assert rec.title == "成立创建工作领导小组"
 
 
-def test_find_tasks_prefers_titles_over_texts(_fresh: Path) -> None:
+def test_find_tasks_prefers_titles_over_texts(fresh_ledger: Path) -> None:
     from wenming.record import find_tasks
 
-    plan = load(_fresh).plans[2022]
+    plan = load(fresh_ledger).plans[2022]
     assert [t.id for t in find_tasks(plan, "3.1")] == ["3.1"]
     assert [t.id for t in find_tasks(plan, "三会一课")] == ["2.1"]
     assert [t.id for t in find_tasks(plan, "25小时")] == ["3.1"]  # only in the task's text
