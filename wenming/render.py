@@ -89,7 +89,9 @@ def status_table(
         if task.section != current:
             current = task.section
             head = f"（{section_numeral(current)}）{titles.get(current, '')}"
-            table.add_row("", Text(head, style="bold", overflow="fold"), "", "", "", "")
+            # One line per banner: long section titles end in “…” on narrow terminals.
+            banner = Text(head, style="bold", no_wrap=True, overflow="ellipsis")
+            table.add_row("", banner, "", "", "", "")
         who = "、".join(task.lead) if unit is None else (role(plan, task, unit) or "")
         table.add_row(
             task.task_id,
