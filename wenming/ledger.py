@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from functools import partial
@@ -274,6 +272,10 @@ def _parse(files: list[_RecordFile], tick: Tick | None = None) -> list[RecordRes
             if tick:
                 tick(1)
         return results
+    # Imported only here: most runs parse a few files, and these modules cost start-up time.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     jobs = [(f.path, f.rel, f.record_id, f.year) for f in files]
     size = max(100, len(jobs) // (workers * 8))  # small chunks keep both cores busy to the end
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
