@@ -182,6 +182,9 @@ def todo_lines(
                 command = todo_command(plan, task, req, todo, unit)
                 if command:
                     lines.append(f"    {todo.what}：{command}")
+                    if todo.kinds:
+                        kinds = "、".join(todo.kinds)
+                        lines.append(f"      （登记时用 --evidence 附上：{kinds}）")
         lines.append("")
     if not lines:
         lines.append("所选任务的要求均已达成，没有待办事项。")

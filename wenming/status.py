@@ -49,7 +49,7 @@ class Todo:
     date: date | None = None  # a date inside the gap for a new record
     type: str | None = None  # the activity type a new record needs
     record_id: str | None = None  # set when the gap is evidence missing from this record
-    kinds: tuple[str, ...] = ()  # evidence kinds the record lacks
+    kinds: tuple[str, ...] = ()  # evidence kinds the record lacks (or a new one must carry)
     figure: str | None = None  # a figure (or `participants`) a new record should report
     amount: float | None = None  # how much of it would close the gap
 
@@ -535,7 +535,7 @@ def _evidence_set(ctx: _Context, req: EvidenceSetReq) -> RequirementProgress:
     missing = tuple(f"{r.id}：缺 {'、'.join(gap)}" for r, gap in lacking)
     todo = tuple(Todo(r.id, record_id=r.id, kinds=gap) for r, gap in lacking)
     if not records:
-        todo = (Todo(f"{req.type or '活动'}记录", date=ctx.as_of, type=req.type),)
+        todo = (Todo(f"{req.type or '活动'}记录", date=ctx.as_of, type=req.type, kinds=req.kinds),)
     return RequirementProgress(
         req.kind, describe(req, ctx.plan), _state(met, ctx.ended and not met, bool(records)), met,
         complete, len(records), f"{complete}/{len(records)} 条", missing, reason, todo=todo,
