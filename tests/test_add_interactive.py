@@ -128,7 +128,7 @@ def test_defaults_come_from_the_previous_record_of_the_task(cli: Cli, ledger: Pa
         input=answers("3.1", "2022-06-01", "", "第二次", "", "", "", "", "", "", "y"),
     )
     assert result.exit_code == 0, result.output
-    assert "默认值取自本任务最近一条记录：2022-04-01 第一次" in result.output
+    assert "默认值取自您在本任务的最近一条记录：2022-04-01 第一次" in result.output
     second = next(r for r in load(ledger).records if r.title == "第二次")
     assert (second.type, second.unit, second.place, second.participants) == (
         "志愿服务",
@@ -202,3 +202,30 @@ def test_find_tasks_prefers_titles_over_texts(fresh_ledger: Path) -> None:
     assert [t.id for t in find_tasks(plan, "25小时")] == ["3.1"]  # only in the task's text
     assert find_tasks(plan, "") == []
     assert find_tasks(plan, "没有的") == []
+
+
+def test_the_users_own_record_wins_over_a_newer_one_by_someone_else(
+    cli: Cli, ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = cli(
+        "add", "-t", "3.1", "-d", "2022-04-01", "--type", "志愿服务", "--title", "我的记录",
+        "-u", "工会", "--place", "文化广场", repo=ledger,
+    )  # fmt: skip
+    assert mine.exit_code == 0, mine.output
+    with monkeypatch.context() as other:
+        other.setenv("GIT_AUTHOR_NAME", "另一位联络员")
+        other.setenv("GIT_AUTHOR_EMAIL", "other@example.org")
+        theirs = cli(
+            "add", "-t", "3.1", "-d", "2022-05-01", "--type", "学雷锋志愿服务", "--title", "别人的",
+            "-u", "团委", "--place", "幸福路社区", repo=ledger,
+        )  # fmt: skip
+        assert theirs.exit_code == 0, theirs.output
+    result = cli(
+        "add",
+        repo=ledger,
+        input=answers("3.1", "2022-06-01", "", "第三次", "", "", "", "", "", "", "y"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "默认值取自您在本任务的最近一条记录：2022-04-01 我的记录" in result.output
+    third = next(r for r in load(ledger).records if r.title == "第三次")
+    assert (third.type, third.unit, third.place) == ("志愿服务", "工会", "文化广场")

@@ -95,6 +95,17 @@ def identity(root: Path) -> tuple[str | None, str | None]:
     return values[0], values[1]
 
 
+def authored_paths(root: Path, email: str, under: str = "records") -> set[str]:
+    """Files under `under` that commits by `email` added: whose records these are."""
+    if not available() or not email:
+        return set()
+    done = _run(
+        root, "-c", "core.quotepath=off", "log", "--author", f"<{email}>", "--diff-filter=A",
+        "--name-only", "--format=", "--", under,
+    )  # fmt: skip
+    return {line for line in done.stdout.splitlines() if line} if done.returncode == 0 else set()
+
+
 def init_repository(root: Path) -> None:
     done = _run(root, "init", "-q")
     if done.returncode != 0:

@@ -8,7 +8,7 @@ import re
 import secrets
 import shutil
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -226,10 +226,14 @@ def match_names(names: Sequence[str], query: str) -> list[str]:
     return [n for n in names if query and query in n]
 
 
-def previous_record(ledger: Ledger, plan: Plan, task_id: str) -> Record | None:
-    """The latest record of this task in the plan's year, for prompt defaults."""
+def previous_record(
+    ledger: Ledger, plan: Plan, task_id: str, mine: Collection[str] = ()
+) -> Record | None:
+    """The latest record of this task in the plan's year, the user's own (paths in `mine`) first."""
     same = [r for r in ledger.records if r.year == plan.year and task_id in r.tasks]
-    return max(same, key=lambda r: (r.date, r.id)) if same else None
+    own = [r for r in same if r.source.path in mine]
+    pool = own or same
+    return max(pool, key=lambda r: (r.date, r.id)) if pool else None
 
 
 def default_date(plan: Plan, today: date) -> date:

@@ -118,7 +118,7 @@ def add(
         previous_record,
         write,
     )
-    from .prompts import Fields, ask, parse_date, report
+    from .prompts import Fields, ask, my_records, parse_date, report
 
     root = ledger_root(ctx)
     ledger = load(root, use_cache(ctx))
@@ -150,8 +150,9 @@ def add(
             exit_code=2,
         )
     if interactive:
-        previous = previous_record(ledger, plan, fields.tasks[0]) if fields.tasks else None
-        ask(fields, plan, previous, ledger, today)
+        mine = my_records(root)
+        previous = previous_record(ledger, plan, fields.tasks[0], mine) if fields.tasks else None
+        ask(fields, plan, previous, ledger, today, mine)
     draft = Draft(
         date=fields.day or today(),
         tasks=tuple(fields.tasks),

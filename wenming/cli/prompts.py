@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -188,15 +188,27 @@ def _ask_evidence(plan: Plan) -> list[EvidenceSpec]:
         specs.append(EvidenceSpec(path, kind, caption))
 
 
+def my_records(root: Path) -> set[str]:
+    """Record files the user's own commits added, so defaults come from their own last record."""
+    _, email = git.identity(root)
+    return git.authored_paths(root, email or "")
+
+
 def ask(
-    fields: Fields, plan: Plan, previous: Record | None, ledger: Ledger, today: Callable[[], date]
+    fields: Fields,
+    plan: Plan,
+    previous: Record | None,
+    ledger: Ledger,
+    today: Callable[[], date],
+    mine: Collection[str] = (),
 ) -> None:
     """Prompt, in order, for every field the options left out."""
     if not fields.tasks:
         fields.tasks = [_pick_task(plan)]
-        previous = previous_record(ledger, plan, fields.tasks[0])
+        previous = previous_record(ledger, plan, fields.tasks[0], mine)
     if previous is not None:
-        typer.echo(f"（默认值取自本任务最近一条记录：{previous.date} {previous.title}）")
+        whose = "您在本任务的最近一条记录" if previous.source.path in mine else "本任务最近一条记录"
+        typer.echo(f"（默认值取自{whose}：{previous.date} {previous.title}）")
     task = plan.tasks.get(fields.tasks[0])
     if fields.day is None:
         fields.day = _ask_date(plan, default_date(plan, today()))
