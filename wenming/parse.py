@@ -11,6 +11,7 @@ from typing import Any, TypeVar, cast, get_args
 
 from .dates import DateError, parse_iso
 from .errors import Problem, Source
+from .files import unsafe_reason
 from .model import (
     DEFAULT_EVIDENCE_KINDS,
     SCHEMA_VERSION,
@@ -633,6 +634,14 @@ def _record_figures(r: _Reader, m: YMap, lines: dict[str, int]) -> dict[str, flo
 def _evidence(r: _Reader, line: int, m: YMap) -> Evidence:
     r.keys(m, ("kind",), ("file", "url", "caption", "sha256"), "佐证材料")
     file, url = r.text(m, "file"), r.text(m, "url")
+    if file and (reason := unsafe_reason(file)):
+        # Reported here, from the text alone, so even an otherwise broken record shows it.
+        r.error(
+            line,
+            "evidence-path",
+            f"佐证材料路径“{file}”{reason}，必须是台账内的相对路径",
+            "把文件复制进记录的佐证材料文件夹，file 写成 records/<年份>/<记录编号>/文件名",
+        )
     if bool(file) == bool(url):
         r.error(
             line,

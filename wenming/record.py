@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .checks import check_record
-from .errors import Problem, Severity, WenmingError
-from .files import FileFact, sha256_file, unsafe_reason
+from .errors import Severity, WenmingError
+from .files import FileFact, sha256_file
 from .ledger import RECORDS_DIR
 from .model import SCHEMA_VERSION, Ledger, Plan, Record, Task
 from .parse import parse_record
@@ -394,7 +394,6 @@ def _validate(
             if item.file:
                 facts[item.file] = FileFact("ok", imported.sha256, imported.size)
         problems += check_record(record, plan, facts)
-        problems += _path_problems(record)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or record is None:
         lines = [f"  · {p.message}" + (f"（{p.hint}）" if p.hint else "") for p in errors]
@@ -403,14 +402,6 @@ def _validate(
             "按上面的说明改正选项后重新运行",
         )
     return record
-
-
-def _path_problems(record: Record) -> list[Problem]:
-    return [
-        Problem(item.source, "evidence-path", f"佐证材料路径“{item.file}”{reason}")
-        for item in record.evidence
-        if item.file and (reason := unsafe_reason(item.file))
-    ]
 
 
 def prepare(root: Path, plan: Plan, draft: Draft, record_id: str | None = None) -> Prepared:
