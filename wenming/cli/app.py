@@ -226,6 +226,10 @@ def _global(
     ctx.obj = Options(repo=repo, use_cache=not no_cache)
 
 
+# `--year` as the reading commands take it.
+PlanYear = Annotated[int | None, typer.Option("--year", help="计划年份（默认为覆盖今天的计划）")]
+
+
 def date_option(text: str | None, option: str) -> date | None:
     """An option's date in any spelling people type; a bad one is a usage error naming the option."""
     from ..dates import DateError, parse_loose

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import Command, app, date_option, ledger_root, use_cache
+from .app import Command, PlanYear, app, date_option, ledger_root, use_cache
 from .progress import progress_bar
 
 
@@ -43,9 +43,7 @@ def export(
         Path | None,
         typer.Option("--bundle", help="打包为 zip：台账工作簿加全部佐证材料，按材料编号分文件夹"),
     ] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", help="计划年份（默认为覆盖今天的计划）")
-    ] = None,
+    year: PlanYear = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="统计截至日期（默认今天）；此后的记录不导出"),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import EXIT_PROBLEMS, Command, app, date_option, ledger_root, use_cache
+from .app import EXIT_PROBLEMS, Command, PlanYear, app, date_option, ledger_root, use_cache
 from .progress import progress_bar
 
 if TYPE_CHECKING:
@@ -34,9 +34,7 @@ def status(
         str | None,
         typer.Argument(help="只看这一项任务的全部细节（任务编号，如 7.1）", show_default=False),
     ] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", help="计划年份（默认为覆盖今天的计划）")
-    ] = None,
+    year: PlanYear = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="按哪一天的情况统计（默认今天，超出计划期时取计划期首尾）"),
