@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import marshal
 import os
+import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from wenming import cache, ledger
-from wenming.ledger import load, validate
+from wenming.ledger import load, scan, validate
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 from generate import generate
@@ -45,10 +48,22 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _same_as_uncached(root: Path) -> None:
+    """What check, a full load and status's scan of each year see, with the cache and without."""
     assert validate(root) == validate(root, use_cache=False)
     cached, fresh = load(root), load(root, use_cache=False)
     assert cached.records == fresh.records
     assert cached.problems == fresh.problems
+    for year in cached.plans:
+        warm, cold = scan(root, year), scan(root, year, use_cache=False)
+        assert warm.activities == cold.activities
+        assert warm.problems == cold.problems
+
+
+def _status(root: Path, cli: Any, *options: str) -> str:
+    args = ("status", "--year", "2023", "--as-of", "2023-12-31", "--json")
+    result = cli(*options, *args, repo=root)
+    assert result.exit_code == 0, result.stderr
+    return str(result.stdout)
 
 
 def _a_record(root: Path) -> Path:
@@ -104,11 +119,32 @@ def test_evidence_hash_is_recomputed_when_the_file_changes(generated: Path) -> N
     _same_as_uncached(generated)
 
 
-def test_a_corrupt_cache_is_rebuilt_silently(generated: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\x80\x05garbage",
+        b"",
+        marshal.dumps(("0-old-format", [], [], [])),
+        marshal.dumps((cache._FORMAT, ["records/2023/x.yaml"], [1, 2], [])),
+        marshal.dumps((cache._FORMAT, ["a"], [1], [("not", "a", "row")])),
+    ],
+    ids=["garbage", "empty", "other-version", "ragged", "bad-row"],
+)
+def test_a_corrupt_cache_is_rebuilt_silently(
+    generated: Path, cli: Any, damage: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
     validate(generated)
-    for table in cache.cache_dir(generated).glob("*.pickle"):
-        table.write_bytes(b"\x80\x05garbage")
+    before = _status(generated, cli)
+    tables = list(cache.cache_dir(generated).glob("*.marshal"))
+    assert {t.stem for t in tables} >= {"plans", "records", "evidence", "activities-2023"}
+    for table in tables:
+        table.write_bytes(damage)
+    result = cli("status", "--year", "2023", "--as-of", "2023-12-31", "--json", repo=generated)
+    assert result.exit_code == 0
+    assert result.stdout == before
+    assert result.stderr == ""  # nothing for the user beyond a debug log
     _same_as_uncached(generated)
+    assert all(t.read_bytes() != damage for t in tables)  # each table was written afresh
 
 
 def test_fresh_files_are_never_trusted(mini_ledger: Path, reads: list[str]) -> None:
@@ -120,12 +156,43 @@ def test_fresh_files_are_never_trusted(mini_ledger: Path, reads: list[str]) -> N
 
 
 def test_scan_gives_the_activities_of_a_full_load(generated: Path) -> None:
-    from wenming.ledger import scan
+    full = load(generated)
+    for year in full.plans:
+        records = sorted((r for r in full.records if r.year == year), key=lambda r: (r.date, r.id))
+        expected = [r.activity for r in records]
+        assert scan(generated, year).activities == expected  # the cache was just filled by load()
+        assert scan(generated, year, use_cache=False).activities == expected
+        mine = [p for p in full.problems if not p.source.path.startswith("records/") or
+                p.source.path.startswith(f"records/{year}/")]  # fmt: skip
+        assert scan(generated, year).problems == mine
 
-    full = [r.activity for r in load(generated).records]
-    assert scan(generated).activities == full  # the cache was just filled by load()
-    assert scan(generated, use_cache=False).activities == full
-    assert scan(generated).problems == load(generated).problems
+
+def test_status_after_each_change_equals_an_uncached_run(generated: Path, cli: Any) -> None:
+    """Edit, add, delete and rename records between `status` runs, as a user does."""
+    first = _status(generated, cli)
+    assert first == _status(generated, cli) == _status(generated, cli, "--no-cache")
+    record = _a_record(generated)
+    text = record.read_text(encoding="utf-8")
+    moved = re.sub(r"(?m)^date: .*$", "date: '2023-12-30'", text)  # into another period
+    record.write_text(moved, encoding="utf-8")
+    _age(generated)
+    edited = _status(generated, cli)
+    assert edited != first
+    assert edited == _status(generated, cli, "--no-cache")
+    copy = record.with_name("20231201-新增的记录-ffff.yaml")
+    copy.write_bytes(record.read_bytes())
+    _age(generated)
+    added = _status(generated, cli)
+    assert added != edited
+    assert added == _status(generated, cli, "--no-cache")
+    record.unlink()
+    deleted = _status(generated, cli)
+    assert deleted == _status(generated, cli, "--no-cache")
+    copy.rename(copy.with_name("20231202-改名的记录-eeee.yaml"))
+    renamed = _status(generated, cli)
+    assert renamed != deleted
+    assert renamed == _status(generated, cli, "--no-cache")
+    _same_as_uncached(generated)
 
 
 def test_parsing_on_several_cores_gives_the_same_ledger(

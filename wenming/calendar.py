@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
-from .model import FESTIVALS, Period
+from .model import FESTIVALS, FestivalReq, Period, Plan
 
 # Lunar month and day of each traditional festival; 清明 is a solar term, not a lunar date.
 LUNAR_FESTIVALS: dict[str, tuple[int, int]] = {
@@ -97,9 +97,30 @@ def periods(per: Period, start: date, end: date) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-@lru_cache(maxsize=64)
+# Festival dates by year: worked out by lunar_python, or remembered from the local cache.
+_FESTIVAL_DATES: dict[int, dict[str, date]] = {}
+
+
+def remember_festivals(dates: Mapping[int, Mapping[str, date]]) -> None:
+    """Festival dates worked out in an earlier run, so that this one need not load lunar_python."""
+    for year, days in dates.items():
+        _FESTIVAL_DATES.setdefault(year, dict(days))
+
+
+def plan_festivals(plan: Plan) -> dict[int, dict[str, date]]:
+    """The festival dates a plan's festival requirements are judged by (none if it has none)."""
+    if not any(
+        isinstance(r, FestivalReq) for task in plan.tasks.values() for r in task.requirements
+    ):
+        return {}
+    return {year: festival_dates(year) for year in range(plan.start.year, plan.end.year + 1)}
+
+
 def festival_dates(year: int) -> dict[str, date]:
     """The Gregorian dates of the seven traditional festivals in `year` (from lunar_python)."""
+    known = _FESTIVAL_DATES.get(year)
+    if known is not None:
+        return known
     from lunar_python import Lunar  # heavy; only needed when a plan has festival requirements
 
     result: dict[str, date] = {}
@@ -112,6 +133,7 @@ def festival_dates(year: int) -> dict[str, date]:
             month, day = LUNAR_FESTIVALS[name]
             solar = Lunar.fromYmd(year, month, day).getSolar()
         result[name] = date(solar.getYear(), solar.getMonth(), solar.getDay())
+    _FESTIVAL_DATES[year] = result
     return result
 
 

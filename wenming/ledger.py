@@ -7,29 +7,37 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
-from functools import partial
+from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from stat import S_ISDIR
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .cache import (
     ActivityResult,
     Cache,
+    FileKey,
+    PlanResult,
     RecordResult,
     decode_activity,
     decode_fact,
+    decode_plan,
     decode_record,
     encode_activity,
     encode_fact,
+    encode_plan,
     encode_record,
     file_key,
 )
-from .checks import check_ledger, evidence_paths
+from .calendar import plan_festivals, remember_festivals
 from .errors import Problem, Source, WenmingError
-from .files import FileFact, inspect
-from .model import Activity, Ledger, Plan, Record, Snapshot
-from .parse import parse_plan, parse_record
-from .yamlio import load_file
+from .model import Ledger, Plan, Record, Snapshot
+
+if TYPE_CHECKING:
+    from .files import FileFact
+
+# The YAML reader, parser and checks are imported where used: a warm `status` finds every plan
+# and record in the cache and should not pay for them at start-up.
 
 PLAN_DIR = "plan"
 RECORDS_DIR = "records"
@@ -42,6 +50,7 @@ MAX_WORKERS = 8
 _YEAR = re.compile(r"^\d{4}$")
 T = TypeVar("T")
 _NAME = attrgetter("name")
+_WHEN = attrgetter("date", "id")
 
 Tick = Callable[[int], None]
 # Given a total and a label, a context yielding a tick function (or None): the CLI's progress bar.
@@ -81,46 +90,69 @@ def rel_path(root: Path, path: Path) -> str:
 def load(root: Path, use_cache: bool = True, progress: ProgressFactory | None = None) -> Ledger:
     """Read every plan and record in full; unchanged record files come from the local cache."""
     ledger = Ledger(root)
-    _load_plans(ledger)
+    _load_plans(ledger, use_cache)
     records = Cache(root, "records", use_cache)
-    activities = Cache(root, "activities", use_cache)
     files = _record_files(ledger)
-    for file, (record, problems) in zip(
-        files,
-        _through_cache(files, records, decode_record, encode_record, _as_is, progress),
-        strict=True,
-    ):
-        if file.key is not None:
-            # Keep the small table in step, so the next `status` finds everything warm.
-            result = (record, problems)
-            activities.refresh(file.rel, file.key, file.mtime_ns, partial(encode_activity, result))
+    results = _through_cache(files, records, decode_record, encode_record, _as_is, progress)
+    for record, problems in results:
         ledger.problems.extend(problems)
         if record is not None:
             ledger.records.append(record)
     records.save()
-    activities.save()
+    _refresh_activities(files, results, use_cache)
     return ledger
 
 
-def scan(root: Path, use_cache: bool = True, progress: ProgressFactory | None = None) -> Snapshot:
-    """Read the plans and each record as an `Activity`: the fast path for progress."""
+def _refresh_activities(files: _Files, results: list[RecordResult], use_cache: bool) -> None:
+    """Keep the small per-year tables `status` reads in step, so its next run finds them warm."""
+    if not use_cache:
+        return
+    for year, group in groupby(range(len(files.rels)), key=files.years.__getitem__):
+        indices = list(group)
+        table = Cache(Path(files.root), f"activities-{year}")
+        kept = table.lookup(
+            [files.rels[i] for i in indices], [files.keys[i] for i in indices], _present
+        )
+        for i, hit in zip(indices, kept, strict=True):
+            key = files.keys[i]
+            if hit is None and key is not None:
+                table.put(files.rels[i], key, files.mtimes[i], encode_activity(results[i]))
+        table.save()
+
+
+def scan(
+    root: Path,
+    year: int | None = None,
+    today: date | None = None,
+    use_cache: bool = True,
+    progress: ProgressFactory | None = None,
+) -> Snapshot:
+    """The plans, and one plan's records reduced to activities: the fast path for progress.
+
+    The plan is chosen as `select_plan` does. Only its records/<year>/ folder is read: no other
+    record counts towards it.
+    """
     ledger = Ledger(root)
-    _load_plans(ledger)
-    snapshot = Snapshot(root, ledger.plans, problems=ledger.problems)
-    cache = Cache(root, "activities", use_cache)
-    files = _record_files(ledger)
+    _load_plans(ledger, use_cache)
+    plan = select_plan(ledger, year, today or date.today())
+    snapshot = Snapshot(root, plan, ledger.plans, problems=ledger.problems)
+    cache = Cache(root, f"activities-{plan.year}", use_cache)
+    files = _record_files(ledger, plan.year)
     for activity, problems in _through_cache(
         files, cache, decode_activity, encode_activity, _as_activity, progress
     ):
-        snapshot.problems.extend(problems)
+        if problems:
+            snapshot.problems.extend(problems)
         if activity is not None:
             snapshot.activities.append(activity)
     cache.save()
+    snapshot.activities.sort(key=_WHEN)
     return snapshot
 
 
-def _load_plans(ledger: Ledger) -> None:
+def _load_plans(ledger: Ledger, use_cache: bool = True) -> None:
     folder = ledger.root / PLAN_DIR
+    cache = Cache(ledger.root, "plans", use_cache)
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.is_dir():
             continue
@@ -136,9 +168,20 @@ def _load_plans(ledger: Ledger) -> None:
                     )
                 )
             continue
-        data, problems = load_file(path, rel, MAX_PLAN_BYTES)
-        ledger.problems.extend(problems)
-        plan, problems = parse_plan(data, rel) if data is not None else (None, [])
+        try:
+            stat: os.stat_result | None = path.stat()
+        except OSError:
+            stat = None
+        key = file_key(stat) if stat is not None else None
+        hit = cache.get(rel, key, decode_plan) if key is not None else None
+        if hit is not None:
+            plan, problems, festivals = hit
+            remember_festivals(festivals)
+        else:
+            plan, problems = _read_plan(str(path), rel)
+            if stat is not None and key is not None and cache.enabled:
+                festivals = plan_festivals(plan) if plan is not None else {}
+                cache.put(rel, key, stat.st_mtime_ns, encode_plan((plan, problems), festivals))
         ledger.problems.extend(problems)
         if plan is None:
             ledger.broken_plans.add(int(path.stem))
@@ -155,29 +198,43 @@ def _load_plans(ledger: Ledger) -> None:
             ledger.broken_plans.add(int(path.stem))
             continue
         ledger.plans[plan.year] = plan
+    cache.save()
 
 
-class _RecordFile(NamedTuple):
-    path: str  # on disk
-    rel: str  # from the ledger root, as messages show it
-    record_id: str
-    year: int
-    key: int | None  # the cache key; None when the file could not be looked at
-    mtime_ns: int
+def _read_plan(path: str, rel: str) -> PlanResult:
+    from .parse import parse_plan
+    from .yamlio import load_file
+
+    data, problems = load_file(path, rel, MAX_PLAN_BYTES)
+    if data is None:
+        return None, problems
+    plan, more = parse_plan(data, rel)
+    return plan, problems + more
 
 
-def _record_files(ledger: Ledger) -> list[_RecordFile]:
-    """Every record file under records/<year>/, noting misplaced files as problems."""
+class _Files(NamedTuple):
+    """The record files under records/<year>/, as parallel lists: one walk, no object per file."""
+
+    root: str
+    rels: list[str]  # from the ledger root, as messages show them
+    keys: list[FileKey | None]  # the cache keys; None when a file could not be looked at
+    mtimes: list[int]
+    years: list[int]  # from the folder each file is in
+
+
+def _record_files(ledger: Ledger, year: int | None = None) -> _Files:
+    """Every record file under records/<year>/ (of one year, if given); misplaced files are problems."""
     folder = ledger.root / RECORDS_DIR
-    files: list[_RecordFile] = []
+    files = _Files(str(ledger.root), [], [], [], [])
     if not folder.is_dir():
         return files
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    for entry in sorted(os.scandir(folder), key=_NAME):
         if entry.name.startswith("."):
             continue
         rel = f"{RECORDS_DIR}/{entry.name}"
         if entry.is_dir() and _YEAR.match(entry.name):
-            _record_folder(ledger, files, entry.path, rel, int(entry.name))
+            if year is None or int(entry.name) == year:
+                _record_folder(ledger, files, entry.path, rel, int(entry.name))
         elif entry.name.endswith((".yaml", ".yml")) or entry.is_dir():
             ledger.problems.append(
                 Problem(
@@ -187,35 +244,24 @@ def _record_files(ledger: Ledger) -> list[_RecordFile]:
                     f"把它移到 {RECORDS_DIR}/<年份>/ 下",
                 )
             )
-    ledger.record_files.extend(file.rel for file in files)
+    ledger.record_files.extend(files.rels)
     return files
 
 
-def _record_folder(
-    ledger: Ledger, files: list[_RecordFile], folder: str, rel_folder: str, year: int
-) -> None:
-    # This loop runs once per record file: plain strings, scandir, no per-entry Path objects.
-    entries = list(os.scandir(folder))
-    entries.sort(key=_NAME)
-    prefix = rel_folder + "/"
+def _record_folder(ledger: Ledger, files: _Files, folder: str, rel_folder: str, year: int) -> None:
+    # Runs over every record file, so it works on whole lists of plain strings (a Path object per
+    # file costs more than the stat): one listing, then one stat per record.
+    names = sorted(os.listdir(folder))  # noqa: PTH208
+    base, prefix = folder + os.sep, rel_folder + "/"
+    records = [name for name in names if name.endswith(".yaml") and name[0] != "."]
+    stems = {name[:-5] for name in records}
     folders = []
-    for entry in entries:
-        name = entry.name
-        if name[0] == ".":
+    for name in names:
+        # A record's own evidence folder (named after it) holds no records: no need to look.
+        if name[0] == "." or name.endswith(".yaml") or name in stems:
             continue
-        if name.endswith(".yaml") and not entry.is_dir():
-            try:
-                stat = entry.stat()
-            except OSError:
-                files.append(_RecordFile(entry.path, prefix + name, name[:-5], year, None, 0))
-            else:
-                files.append(
-                    _RecordFile(
-                        entry.path, prefix + name, name[:-5], year, file_key(stat), stat.st_mtime_ns
-                    )
-                )
-        elif entry.is_dir():
-            folders.append(entry)
+        if os.path.isdir(base + name):  # noqa: PTH112
+            folders.append(name)
         elif name.endswith(".yml"):
             ledger.problems.append(
                 Problem(
@@ -225,15 +271,38 @@ def _record_folder(
                     "把 .yml 改为 .yaml",
                 )
             )
-    if folders:
-        stems = {e.name[:-5] for e in entries if e.name.endswith(".yaml")}
-        for entry in folders:
-            if entry.name not in stems:  # a record's own evidence folder holds no records
-                _record_folder(ledger, files, entry.path, prefix + entry.name, year)
+    paths = [base + name for name in records]
+    try:
+        stats: list[os.stat_result | None] = list(map(os.stat, paths))
+    except OSError:  # one vanished or cannot be read: look at each on its own
+        stats = [_stat(path) for path in paths]
+    rels, keys, mtimes = files.rels, files.keys, files.mtimes
+    start = len(rels)
+    for name, stat in zip(records, stats, strict=True):
+        if stat is None:
+            rels.append(prefix + name)
+            keys.append(None)
+            mtimes.append(0)
+        elif S_ISDIR(stat.st_mode):
+            folders.append(name)
+        else:
+            rels.append(prefix + name)
+            keys.append(file_key(stat))
+            mtimes.append(stat.st_mtime_ns)
+    files.years.extend([year] * (len(rels) - start))
+    for name in sorted(folders):
+        _record_folder(ledger, files, base + name, prefix + name, year)
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)  # noqa: PTH116
+    except OSError:
+        return None
 
 
 def _through_cache(
-    files: list[_RecordFile],
+    files: _Files,
     cache: Cache,
     decode: Callable[[str, Any], T],
     encode: Callable[[RecordResult], Any],
@@ -241,34 +310,36 @@ def _through_cache(
     progress: ProgressFactory | None = None,
 ) -> list[T]:
     """Each file's result: decoded from its cache row, or parsed (and stored for next time)."""
-    results: list[T | None] = []
-    misses: list[_RecordFile] = []
-    for file in files:
-        hit = cache.get(file.rel, file.key, decode) if file.key is not None else None
-        results.append(hit)
-        if hit is None:
-            misses.append(file)
-    with (progress or _no_progress)(len(misses), "正在读取记录") as tick:
-        parsed = iter(_parse(misses, tick))
-    done: list[T] = []
-    for file, hit in zip(files, results, strict=True):
-        if hit is not None:
-            done.append(hit)
-            continue
-        result = next(parsed)
-        if cache.enabled and file.key is not None:
-            cache.put(file.rel, file.key, file.mtime_ns, encode(result))
-        done.append(fresh(result))
-    return done
+    results = cache.lookup(files.rels, files.keys, decode)
+    misses = [i for i, hit in enumerate(results) if hit is None]
+    if not misses:
+        return results  # type: ignore[return-value]
+    jobs = [_job(files, i) for i in misses]
+    with (progress or _no_progress)(len(jobs), "正在读取记录") as tick:
+        parsed = _parse(jobs, tick)
+    for i, result in zip(misses, parsed, strict=True):
+        key = files.keys[i]
+        if key is not None:
+            cache.put(files.rels[i], key, files.mtimes[i], encode(result))
+        results[i] = fresh(result)
+    return results  # type: ignore[return-value]
 
 
-def _parse(files: list[_RecordFile], tick: Tick | None = None) -> list[RecordResult]:
+_Job = tuple[str, str, str, int]  # path on disk, rel, record id, year
+
+
+def _job(files: _Files, i: int) -> _Job:
+    rel = files.rels[i]
+    return str(Path(files.root, rel)), rel, rel[rel.rfind("/") + 1 : -5], files.years[i]
+
+
+def _parse(jobs: list[_Job], tick: Tick | None = None) -> list[RecordResult]:
     """Parse record files, on every core when there are enough of them to be worth it."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(files) < PARALLEL_FROM or workers < 2:
+    if len(jobs) < PARALLEL_FROM or workers < 2:
         results = []
-        for f in files:
-            results.append(_read_record(f.path, f.rel, f.record_id, f.year))
+        for job in jobs:
+            results.append(_read_record(*job))
             if tick:
                 tick(1)
         return results
@@ -276,7 +347,6 @@ def _parse(files: list[_RecordFile], tick: Tick | None = None) -> list[RecordRes
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [(f.path, f.rel, f.record_id, f.year) for f in files]
     size = max(100, len(jobs) // (workers * 8))  # small chunks keep both cores busy to the end
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     methods = multiprocessing.get_all_start_methods()
@@ -290,9 +360,13 @@ def _parse(files: list[_RecordFile], tick: Tick | None = None) -> list[RecordRes
     return [decode_record(job[1], row) for job, row in zip(jobs, rows, strict=True)]
 
 
-def _parse_chunk(jobs: list[tuple[str, str, str, int]]) -> list[Any]:
+def _parse_chunk(jobs: list[_Job]) -> list[Any]:
     """In a worker: parse and encode (rows cross the process boundary as plain data)."""
     return [encode_record(_read_record(*job)) for job in jobs]
+
+
+def _present(rel: str, row: Any) -> bool:
+    return True
 
 
 def _as_is(result: RecordResult) -> RecordResult:
@@ -305,6 +379,9 @@ def _as_activity(result: RecordResult) -> ActivityResult:
 
 
 def _read_record(path: str, rel: str, record_id: str, year: int) -> RecordResult:
+    from .parse import parse_record
+    from .yamlio import load_file
+
     data, problems = load_file(path, rel, MAX_RECORD_BYTES)
     if data is None:
         return None, problems
@@ -314,6 +391,9 @@ def _read_record(path: str, rel: str, record_id: str, year: int) -> RecordResult
 
 def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFact]:
     """What the disk says about each evidence file; unchanged files are not hashed again."""
+    from .checks import evidence_paths
+    from .files import inspect
+
     cache = Cache(ledger.root, "evidence", use_cache)
     facts: dict[str, FileFact] = {}
     for path in sorted(evidence_paths(ledger)):
@@ -336,6 +416,8 @@ def validate(
     root: Path, use_cache: bool = True, progress: ProgressFactory | None = None
 ) -> list[Problem]:
     """`wenming check`: load everything, look at every evidence file, apply every rule."""
+    from .checks import check_ledger
+
     ledger = load(root, use_cache, progress)
     return check_ledger(ledger, inspect_evidence(ledger, use_cache))
 
@@ -361,11 +443,3 @@ def select_plan(ledger: Ledger | Snapshot, year: int | None, today: date) -> Pla
 def records_of(ledger: Ledger, plan: Plan) -> list[Record]:
     """The plan's records (those filed under its year), in date order."""
     return sorted((r for r in ledger.records if r.year == plan.year), key=lambda r: (r.date, r.id))
-
-
-def activities_of(snapshot: Snapshot, plan: Plan) -> list[Activity]:
-    """The plan's activities (those filed under its year), in date order."""
-    return sorted(
-        (a for a in snapshot.activities if a.path.startswith(f"{RECORDS_DIR}/{plan.year}/")),
-        key=lambda a: (a.date, a.id),
-    )

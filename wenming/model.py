@@ -257,9 +257,10 @@ class Record:
 
 @dataclass
 class Snapshot:
-    """The plans and every record reduced to an `Activity`: all that progress needs."""
+    """One plan and its records reduced to `Activity`s (in date order): all that progress needs."""
 
     root: Path
+    plan: Plan
     plans: dict[int, Plan] = field(default_factory=dict)
     activities: list[Activity] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .app import Command, app, ledger_root, use_cache
+from .app import Command, command_app, ledger_root, use_cache
 
 # The hours shortcut's figure; record.py owns the same name (kept literal here for a light import).
 HOURS_FIGURE = "志愿服务时长"
@@ -24,7 +24,10 @@ stdin_is_terminal: Callable[[], bool] = _stdin_is_terminal
 today: Callable[[], date] = date.today
 
 
-@app.command(cls=Command)
+cli = command_app()
+
+
+@cli.command(cls=Command)
 def add(
     ctx: typer.Context,
     task: Annotated[

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from click import exceptions as _click_exc
+from click.core import Command as ClickCommand
 from click.core import Context
 from click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
@@ -137,6 +139,11 @@ class Group(_Chinese, TyperGroup):
             given = exc.param_hint or (exc.param.get_error_hint(exc.ctx) if exc.param else "")
             name = given if isinstance(given, str) else " / ".join(given)
             code = _usage(f"{name} 的值无效：{_translate_value(exc.message)}", "", exc.ctx)
+        except _click_exc.NoArgsIsHelpError as exc:
+            # A bare `wenming` (or `wenming plan`) shows its help, which Typer has already drawn.
+            if exc.message.strip():
+                typer.echo(exc.message, err=True)
+            code = EXIT_USAGE
         except _click_exc.UsageError as exc:
             code = _usage(_translate(exc.message), "", exc.ctx)
         except (typer.Abort, KeyboardInterrupt):
@@ -161,6 +168,58 @@ class Group(_Chinese, TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+# The subcommands in the order help lists them; each lives in the module of the same name.
+COMMANDS = ("add", "check", "status", "export", "init", "plan")
+
+
+class _Commands(MutableMapping[str, ClickCommand]):
+    """`Root`'s subcommands: every name is listed, each built the first time it is looked up."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self._names = list(names)
+        self._built: dict[str, ClickCommand] = {}
+
+    def __getitem__(self, name: str) -> ClickCommand:
+        if name not in self._built:
+            if name not in self._names:
+                raise KeyError(name)
+            module = importlib.import_module(f"{__package__}.{name}")
+            self._built[name] = typer.main.get_command(module.cli)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: ClickCommand) -> None:
+        if name not in self._names:
+            self._names.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._names.remove(name)
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+class Root(Group):
+    """The `wenming` group: imports and builds only the subcommand a run uses.
+
+    Building every command costs start-up time (their modules, Typer reading each signature)
+    that `wenming status` should not pay; help builds them all, to list them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(COMMANDS)
+
+
+def command_app(**settings: Any) -> typer.Typer:
+    """The Typer holding one subcommand (or, with a callback, one group) for `Root` to build."""
+    return typer.Typer(add_completion=False, rich_markup_mode="rich", **settings)
 
 
 def report_error(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> int:
@@ -190,7 +249,7 @@ def _version(value: bool) -> None:
 
 
 app = typer.Typer(
-    cls=Group,
+    cls=Root,
     name="wenming",
     help="文明单位创建工作台账：计划、活动记录与佐证材料，以 YAML 文件保存在 git 中。",
     add_completion=False,

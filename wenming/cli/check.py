@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import EXIT_PROBLEMS, Command, app, ledger_root, use_cache
+from .app import EXIT_PROBLEMS, Command, command_app, ledger_root, use_cache
 from .progress import progress_bar
 
 
@@ -17,7 +17,10 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-@app.command(cls=Command)
+cli = command_app()
+
+
+@cli.command(cls=Command)
 def check(
     ctx: typer.Context,
     output: Annotated[

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import Command, PlanYear, app, date_option, ledger_root, use_cache
+from .app import Command, PlanYear, command_app, date_option, ledger_root, use_cache
 from .progress import progress_bar
 
 
@@ -18,7 +18,10 @@ class ExportFormat(str, Enum):
     md = "md"
 
 
-@app.command(cls=Command)
+cli = command_app()
+
+
+@cli.command(cls=Command)
 def export(
     ctx: typer.Context,
     output: Annotated[

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from .app import EXIT_PROBLEMS, Command, app
+from .app import EXIT_PROBLEMS, Command, command_app
+
+cli = command_app()
 
 
-@app.command(cls=Command)
+@cli.command(cls=Command)
 def init(
     directory: Annotated[
         Path,

@@ -8,19 +8,17 @@ from typing import Annotated
 import typer
 
 from ..errors import WenmingError
-from .app import Command, Group, app, ledger_root
+from .app import Command, Group, command_app, ledger_root
 
-plan_app = typer.Typer(
-    cls=Group,
-    name="plan",
-    help="计划：从 Word/文本文件导入年度工作计划。",
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-)
-app.add_typer(plan_app, name="plan")
+cli = command_app(cls=Group, name="plan", no_args_is_help=True)
 
 
-@plan_app.command("import", cls=Command)
+@cli.callback()
+def plan() -> None:
+    """计划：从 Word/文本文件导入年度工作计划。"""
+
+
+@cli.command("import", cls=Command)
 def import_(
     ctx: typer.Context,
     file: Annotated[

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import EXIT_PROBLEMS, Command, PlanYear, app, date_option, ledger_root, use_cache
+from .app import EXIT_PROBLEMS, Command, PlanYear, command_app, date_option, ledger_root, use_cache
 from .progress import progress_bar
 
 if TYPE_CHECKING:
@@ -27,7 +27,10 @@ def _state(text: str | None, option: str) -> State | None:
     raise typer.BadParameter(f"“{text}”不是状态，可选：{choices}", param_hint=option)
 
 
-@app.command(cls=Command)
+cli = command_app()
+
+
+@cli.command(cls=Command)
 def status(
     ctx: typer.Context,
     task: Annotated[
@@ -69,7 +72,7 @@ def status(
     """
     # Imported here so that `wenming --help` and the other commands start fast.
     from ..errors import Severity, WenmingError
-    from ..ledger import activities_of, load, records_of, scan, select_plan
+    from ..ledger import load, records_of, scan
     from ..render import console, status_table, task_detail, timeline_table, todo_lines
     from ..status import evaluate, select, timeline
 
@@ -77,14 +80,15 @@ def status(
     wanted = _state(only, "--status")
     failing = _state(fail_on, "--fail-on")
     root = ledger_root(ctx)
-    snapshot = scan(root, use_cache(ctx), progress_bar)
+    snapshot = scan(root, year, date.today(), use_cache(ctx), progress_bar)
+    plan = snapshot.plan
     errors = sum(p.severity is Severity.ERROR for p in snapshot.problems)
     if errors:
         typer.echo(
-            f"注意：台账中有 {errors} 个错误，以下统计可能不完整；请运行 wenming check 查看。",
+            f"注意：计划或 {plan.year} 年的记录中有 {errors} 个错误，以下统计可能不完整；"
+            "请运行 wenming check 查看。",
             err=True,
         )
-    plan = select_plan(snapshot, year, date.today())
     if unit is not None and unit not in plan.units:
         raise WenmingError(f"计划中没有单位“{unit}”", "可选单位：" + "、".join(plan.units))
     if section is not None and section not in {s.id for s in plan.sections}:
@@ -92,7 +96,7 @@ def status(
         raise WenmingError(f"计划中没有板块“{section}”", f"板块编号：{ids}")
     if task is not None and task not in plan.tasks:
         raise WenmingError(f"计划中没有任务“{task}”", "运行 wenming status 查看全部任务编号")
-    activities = activities_of(snapshot, plan)
+    activities = snapshot.activities
     progress = evaluate(plan, activities, day or date.today())
     shown = select(progress, plan, unit=unit, section=section, state=wanted)
     if task is not None:
