@@ -118,6 +118,30 @@ def test_help_is_chinese_for_every_command(cli: Any) -> None:
         assert "显示本帮助并退出" in result.stdout, path
         assert "Show this message" not in result.stdout, path
         assert "Usage:" not in result.stdout, path
+        for english in ("TEXT", "INTEGER", "PATH", "[default", "[required]", "Options", "Commands"):
+            assert english not in result.stdout, (path, english)
+
+
+def test_help_shows_argument_help_value_names_and_notes(cli: Any) -> None:
+    status = cli("status", "--help").stdout
+    assert "用法： wenming status [选项] [任务编号]" in status
+    assert "只看这一项任务的全部细节" in status
+    plan = cli("plan", "import", "--help").stdout
+    assert "计划文件：.docx、.txt 或 .md [必填]" in plan
+    assert "整数 1949–2200" in plan
+    check = cli("check", "--help").stdout
+    assert "text|json" in check and "[默认：text]" in check
+    top = cli("--help").stdout
+    assert "[环境变量：WENMING_REPO]" in top
+    assert top.index("add ") < top.index("check ") < top.index("status ") < top.index("plan ")
+
+
+def test_a_bare_command_shows_its_help_and_no_error(cli: Any) -> None:
+    for path in ((), ("plan",)):
+        result = cli(*path)
+        assert result.exit_code == 2
+        assert "用法：" in result.stdout
+        assert "错误" not in result.stderr
 
 
 def test_python_dash_m_runs_the_cli(mini_ledger: Path) -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from .model import ActivityLike, Plan, Record
 from .status import (
@@ -18,7 +16,7 @@ from .status import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import RenderableType
 
 STATE_STYLES: dict[State, str] = {
     State.DONE: "green",
@@ -37,15 +35,6 @@ def section_numeral(section_id: str) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else _NUMERALS[tens - 1] + "十")
     return head + (_NUMERALS[ones - 1] if ones else "")
-
-
-def console(file: TextIO | None = None) -> Console:
-    """A console that draws colour only on a terminal and never when NO_COLOR is set."""
-    from rich.console import Console
-
-    out = file or sys.stdout
-    no_color = bool(os.environ.get("NO_COLOR")) or not out.isatty()
-    return Console(file=out, no_color=no_color, highlight=False, emoji=False)
 
 
 def _state_text(state: State) -> RenderableType:

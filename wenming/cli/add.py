@@ -105,8 +105,10 @@ def add(
     """记录一次活动及其佐证材料，校验后写入 records/<年份>/，并提交到 git。
 
     缺少必填项（任务、日期、类型、标题、单位）时，在终端中会逐项提问；
-    在脚本中则报错并列出缺少的选项。退出码：0 已写入并提交（或 --dry-run / --no-commit 成功）；
-    1 输入有误未写入任何文件，或记录已写入但 git 提交未完成（会给出完成提交的命令）；2 用法错误。
+    在脚本中则报错并列出缺少的选项。
+
+    退出码：0 已写入并提交（或 --dry-run / --no-commit 成功）；1 输入有误未写入任何文件，
+    或记录已写入但 git 提交未完成（会给出完成提交的命令）；2 用法错误。
     """
     # Imported here so that `wenming --help` and other commands start fast.
     from ..errors import WenmingError

@@ -34,22 +34,6 @@ _OS_ERRORS = {
 DEBUG_ENV = "WENMING_DEBUG"
 
 
-def _localise_help() -> None:
-    """Typer's help panels are English constants; set Chinese ones just before help is drawn."""
-    from typer import rich_utils
-
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.DEFAULT_STRING = "[默认：{}]"
-    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"
-    rich_utils.DEPRECATED_STRING = "（已弃用）"
-
-
-_USAGE_WORDS = (
-    ("Usage:", "用法："), ("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."),
-)  # fmt: skip
 _USAGE_MESSAGES = (
     (
         re.compile(r"No such command '(.+?)'\. Did you mean (.+)\?"),
@@ -86,13 +70,7 @@ def _translate(message: str) -> str:
 
 
 class _Chinese:
-    """Chinese usage line and help option for commands and groups alike."""
-
-    def get_usage(self, ctx: Context) -> str:
-        usage = str(super().get_usage(ctx))  # type: ignore[misc]
-        for english, chinese in _USAGE_WORDS:
-            usage = usage.replace(english, chinese)
-        return usage
+    """Chinese help, drawn by `helptext`, for commands and groups alike."""
 
     def get_help_option(self, ctx: Context) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -101,8 +79,9 @@ class _Chinese:
         return option
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
-        _localise_help()
-        super().format_help(ctx, formatter)  # type: ignore[misc]
+        from .helptext import show
+
+        show(self, ctx)  # type: ignore[arg-type]
 
 
 class Command(_Chinese, TyperCommand):
@@ -181,13 +160,28 @@ class _Commands(MutableMapping[str, ClickCommand]):
         self._names = list(names)
         self._built: dict[str, ClickCommand] = {}
 
+    def typer_app(self, name: str) -> typer.Typer:
+        """The command's definition, not yet built into a click command."""
+        if name not in self._names:
+            raise KeyError(name)
+        return importlib.import_module(f"{__package__}.{name}").cli  # type: ignore[no-any-return]
+
     def __getitem__(self, name: str) -> ClickCommand:
         if name not in self._built:
-            if name not in self._names:
-                raise KeyError(name)
-            module = importlib.import_module(f"{__package__}.{name}")
-            self._built[name] = typer.main.get_command(module.cli)
+            self._built[name] = typer.main.get_command(self.typer_app(name))
         return self._built[name]
+
+    def summary(self, name: str) -> str:
+        """The command's help, read from its definition without building the command."""
+        if name in self._built:
+            return self._built[name].help or ""
+        definition = self.typer_app(name)
+        callback = (
+            definition.registered_callback.callback
+            if definition.registered_callback
+            else definition.registered_commands[0].callback
+        )
+        return (callback.__doc__ if callback else None) or ""
 
     def __setitem__(self, name: str, command: ClickCommand) -> None:
         if name not in self._names:
@@ -208,13 +202,17 @@ class _Commands(MutableMapping[str, ClickCommand]):
 class Root(Group):
     """The `wenming` group: imports and builds only the subcommand a run uses.
 
-    Building every command costs start-up time (their modules, Typer reading each signature)
-    that `wenming status` should not pay; help builds them all, to list them.
+    Building a command (Typer reads its whole signature) costs start-up time that other
+    commands should not pay; help lists them from their docstrings without building them.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = _Commands(COMMANDS)
+        self.commands: _Commands = _Commands(COMMANDS)
+
+    def summaries(self, ctx: Context) -> list[tuple[str, str]]:
+        """Each command's name and help, as the help screen lists them."""
+        return [(name, self.commands.summary(name)) for name in self.list_commands(ctx)]
 
 
 def command_app(**settings: Any) -> typer.Typer:

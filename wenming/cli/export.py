@@ -40,6 +40,7 @@ def export(
             "--template",
             "-t",
             help="html/md 所用模板：ledger（台账，默认）或 summary（年度创建工作总结草稿）",
+            show_default=False,
         ),
     ] = "ledger",
     bundle: Annotated[

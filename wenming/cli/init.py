@@ -16,7 +16,11 @@ cli = command_app()
 def init(
     directory: Annotated[
         Path,
-        typer.Argument(metavar="目录", help="新台账的文件夹（默认当前目录；不存在时自动创建）"),
+        typer.Argument(
+            metavar="目录",
+            help="新台账的文件夹（默认当前目录；不存在时自动创建）",
+            show_default=False,
+        ),
     ] = Path(),
     plan: Annotated[
         Path | None,

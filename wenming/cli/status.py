@@ -35,7 +35,9 @@ def status(
     ctx: typer.Context,
     task: Annotated[
         str | None,
-        typer.Argument(help="只看这一项任务的全部细节（任务编号，如 7.1）", show_default=False),
+        typer.Argument(
+            metavar="任务编号", help="只看这一项任务的全部细节，如 7.1", show_default=False
+        ),
     ] = None,
     year: PlanYear = None,
     as_of: Annotated[
@@ -73,8 +75,9 @@ def status(
     # Imported here so that `wenming --help` and the other commands start fast.
     from ..errors import Severity, WenmingError
     from ..ledger import load, records_of, scan
-    from ..render import console, status_table, task_detail, timeline_table, todo_lines
+    from ..render import status_table, task_detail, timeline_table, todo_lines
     from ..status import evaluate, select, timeline
+    from ..terminal import console
 
     day = date_option(as_of, "--as-of")
     wanted = _state(only, "--status")
