@@ -11,10 +11,9 @@ from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
 from stat import S_ISDIR
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from .cache import (
-    ActivityResult,
     Cache,
     FileKey,
     PlanResult,
@@ -93,20 +92,25 @@ def load(root: Path, use_cache: bool = True, progress: ProgressFactory | None = 
     _load_plans(ledger, use_cache)
     records = Cache(root, "records", use_cache)
     files = _record_files(ledger)
-    results = _through_cache(files, records, decode_record, encode_record, _as_is, progress)
+    hits, parsed = _through_cache(files, records, decode_record, progress)
+    for i, row in parsed.items():
+        _store(records, files, i, row.record_row)
+        hits[i] = row.result
+    results = cast(list[RecordResult], hits)  # every file is now a hit or parsed
     for record, problems in results:
         ledger.problems.extend(problems)
         if record is not None:
             ledger.records.append(record)
     records.save()
-    _refresh_activities(files, results, use_cache)
+    if use_cache:
+        _refresh_activities(files, results, parsed)
     return ledger
 
 
-def _refresh_activities(files: _Files, results: list[RecordResult], use_cache: bool) -> None:
+def _refresh_activities(
+    files: _Files, results: list[RecordResult], parsed: dict[int, _Parsed]
+) -> None:
     """Keep the small per-year tables `status` reads in step, so its next run finds them warm."""
-    if not use_cache:
-        return
     for year, group in groupby(range(len(files.rels)), key=files.years.__getitem__):
         indices = list(group)
         table = Cache(Path(files.root), f"activities-{year}")
@@ -114,9 +118,9 @@ def _refresh_activities(files: _Files, results: list[RecordResult], use_cache: b
             [files.rels[i] for i in indices], [files.keys[i] for i in indices], _present
         )
         for i, hit in zip(indices, kept, strict=True):
-            key = files.keys[i]
-            if hit is None and key is not None:
-                table.put(files.rels[i], key, files.mtimes[i], encode_activity(results[i]))
+            if hit is None:
+                row = parsed[i].activity_row if i in parsed else encode_activity(results[i])
+                _store(table, files, i, row)
         table.save()
 
 
@@ -138,9 +142,12 @@ def scan(
     snapshot = Snapshot(root, plan, ledger.plans, problems=ledger.problems)
     cache = Cache(root, f"activities-{plan.year}", use_cache)
     files = _record_files(ledger, plan.year)
-    for activity, problems in _through_cache(
-        files, cache, decode_activity, encode_activity, _as_activity, progress
-    ):
+    hits, parsed = _through_cache(files, cache, decode_activity, progress)
+    for i, row in parsed.items():
+        _store(cache, files, i, row.activity_row)
+        record, problems = row.result
+        hits[i] = (None if record is None else record.activity), problems
+    for activity, problems in cast(list[ActivityResult], hits):
         if problems:
             snapshot.problems.extend(problems)
         if activity is not None:
@@ -301,28 +308,35 @@ def _stat(path: str) -> os.stat_result | None:
         return None
 
 
+class _Parsed(NamedTuple):
+    """A record file read afresh, with the rows both cache tables keep of it."""
+
+    result: RecordResult
+    record_row: Any
+    activity_row: Any
+
+
 def _through_cache(
     files: _Files,
     cache: Cache,
     decode: Callable[[str, Any], T],
-    encode: Callable[[RecordResult], Any],
-    fresh: Callable[[RecordResult], T],
     progress: ProgressFactory | None = None,
-) -> list[T]:
-    """Each file's result: decoded from its cache row, or parsed (and stored for next time)."""
+) -> tuple[list[T | None], dict[int, _Parsed]]:
+    """Each file's row decoded from the cache, or None; and the files parsed instead, by index."""
     results = cache.lookup(files.rels, files.keys, decode)
     misses = [i for i, hit in enumerate(results) if hit is None]
     if not misses:
-        return results  # type: ignore[return-value]
+        return results, {}
     jobs = [_job(files, i) for i in misses]
     with (progress or _no_progress)(len(jobs), "正在读取记录") as tick:
-        parsed = _parse(jobs, tick)
-    for i, result in zip(misses, parsed, strict=True):
-        key = files.keys[i]
-        if key is not None:
-            cache.put(files.rels[i], key, files.mtimes[i], encode(result))
-        results[i] = fresh(result)
-    return results  # type: ignore[return-value]
+        return results, dict(zip(misses, _parse(jobs, tick), strict=True))
+
+
+def _store(cache: Cache, files: _Files, i: int, row: Any) -> None:
+    """Keep the row of the i-th file in `cache`, unless the file could not be looked at."""
+    key = files.keys[i]
+    if key is not None:
+        cache.put(files.rels[i], key, files.mtimes[i], row)
 
 
 _Job = tuple[str, str, str, int]  # path on disk, rel, record id, year
@@ -330,16 +344,17 @@ _Job = tuple[str, str, str, int]  # path on disk, rel, record id, year
 
 def _job(files: _Files, i: int) -> _Job:
     rel = files.rels[i]
-    return str(Path(files.root, rel)), rel, rel[rel.rfind("/") + 1 : -5], files.years[i]
+    return f"{files.root}/{rel}", rel, rel[rel.rfind("/") + 1 : -5], files.years[i]
 
 
-def _parse(jobs: list[_Job], tick: Tick | None = None) -> list[RecordResult]:
+def _parse(jobs: list[_Job], tick: Tick | None = None) -> list[_Parsed]:
     """Parse record files, on every core when there are enough of them to be worth it."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(jobs) < PARALLEL_FROM or workers < 2:
         results = []
         for job in jobs:
-            results.append(_read_record(*job))
+            result = _read_record(*job)
+            results.append(_Parsed(result, encode_record(result), encode_activity(result)))
             if tick:
                 tick(1)
         return results
@@ -351,31 +366,28 @@ def _parse(jobs: list[_Job], tick: Tick | None = None) -> list[RecordResult]:
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    rows: list[Any] = []
+    parsed: list[_Parsed] = []
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for chunk in pool.map(_parse_chunk, chunks):
-            rows.extend(chunk)
+        # Rows come back in order, a chunk at a time: decode each while the workers go on.
+        for chunk, rows in zip(chunks, pool.map(_parse_chunk, chunks), strict=True):
+            for job, (record_row, activity_row) in zip(chunk, rows, strict=True):
+                parsed.append(_Parsed(decode_record(job[1], record_row), record_row, activity_row))
             if tick:
                 tick(len(chunk))
-    return [decode_record(job[1], row) for job, row in zip(jobs, rows, strict=True)]
+    return parsed
 
 
-def _parse_chunk(jobs: list[_Job]) -> list[Any]:
-    """In a worker: parse and encode (rows cross the process boundary as plain data)."""
-    return [encode_record(_read_record(*job)) for job in jobs]
+def _parse_chunk(jobs: list[_Job]) -> list[tuple[Any, Any]]:
+    """In a worker: parse, and encode both rows (they cross the process boundary as plain data)."""
+    rows = []
+    for job in jobs:
+        result = _read_record(*job)
+        rows.append((encode_record(result), encode_activity(result)))
+    return rows
 
 
 def _present(rel: str, row: Any) -> bool:
     return True
-
-
-def _as_is(result: RecordResult) -> RecordResult:
-    return result
-
-
-def _as_activity(result: RecordResult) -> ActivityResult:
-    record, problems = result
-    return (None if record is None else record.activity), problems
 
 
 def _read_record(path: str, rel: str, record_id: str, year: int) -> RecordResult:
