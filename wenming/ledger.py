@@ -14,6 +14,7 @@ from stat import S_ISDIR
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from .cache import (
+    ActivityResult,
     Cache,
     FileKey,
     PlanResult,
