@@ -29,6 +29,8 @@ BUILTIN_METRIC_FIELDS = ("participants", "records")
 
 @dataclass(frozen=True)
 class Unit:
+    """A department or collective named in the plan; members for a collective."""
+
     name: str
     source: Source
     kind: Literal["department", "collective"] = "department"
@@ -38,6 +40,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Fact:
+    """A number the plan states about the unit (staff, households), for per-capita targets."""
+
     name: str
     value: float
     source: Source
@@ -48,6 +52,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Figure:
+    """A numeric field records may carry (hours, amounts), with its unit."""
+
     name: str
     source: Source
     unit: str = ""
@@ -55,6 +61,8 @@ class Figure:
 
 @dataclass(frozen=True, kw_only=True)
 class _Requirement:
+    """What every requirement has: where it was written, a name, a note, a type filter."""
+
     source: Source
     name: str = ""
     note: str = ""
@@ -63,6 +71,8 @@ class _Requirement:
 
 @dataclass(frozen=True, kw_only=True)
 class CountReq(_Requirement):
+    """At least `min` activities in every month, quarter, half or year."""
+
     per: Period
     min: int = 1
     kind: Literal["count"] = "count"
@@ -70,12 +80,16 @@ class CountReq(_Requirement):
 
 @dataclass(frozen=True, kw_only=True)
 class EachOfReq(_Requirement):
+    """At least one activity of each listed type."""
+
     types: tuple[str, ...]
     kind: Literal["each_of"] = "each_of"
 
 
 @dataclass(frozen=True, kw_only=True)
 class FestivalReq(_Requirement):
+    """An activity within `window_days` of each listed traditional festival."""
+
     festivals: tuple[str, ...]
     window_days: int = 7
     kind: Literal["festival"] = "festival"
@@ -83,6 +97,8 @@ class FestivalReq(_Requirement):
 
 @dataclass(frozen=True, kw_only=True)
 class FixedDateReq(_Requirement):
+    """An activity within `window_days` of a fixed day of the year (雷锋日 on 03-05)."""
+
     month: int
     day: int
     label: str = ""
@@ -92,6 +108,8 @@ class FixedDateReq(_Requirement):
 
 @dataclass(frozen=True, kw_only=True)
 class DeadlineReq(_Requirement):
+    """At least `min` activities on or before a date."""
+
     by: date
     min: int = 1
     kind: Literal["deadline"] = "deadline"
@@ -99,6 +117,8 @@ class DeadlineReq(_Requirement):
 
 @dataclass(frozen=True, kw_only=True)
 class MetricReq(_Requirement):
+    """A figure, aggregated over the records, compared with a target (per fact, if given)."""
+
     field: str
     aggregate: Aggregate
     op: Operator
@@ -110,6 +130,8 @@ class MetricReq(_Requirement):
 
 @dataclass(frozen=True, kw_only=True)
 class EvidenceSetReq(_Requirement):
+    """Every record of the task carries evidence of each listed kind."""
+
     kinds: tuple[str, ...]
     kind: Literal["evidence_set"] = "evidence_set"
 
@@ -121,6 +143,8 @@ Requirement = Union[  # noqa: UP007 - a runtime alias; `X | Y` needs 3.10 evalua
 
 @dataclass(frozen=True)
 class Task:
+    """One numbered task of the plan: its text, lead and cooperating units, requirements."""
+
     id: str
     section: str
     title: str
@@ -134,6 +158,8 @@ class Task:
 
 @dataclass(frozen=True)
 class Section:
+    """A numbered part of the plan (一、二、…) and its tasks."""
+
     id: str
     title: str
     source: Source
@@ -142,12 +168,16 @@ class Section:
 
 @dataclass(frozen=True)
 class Guidance:
+    """A closing part of the plan document (工作要求 and the like), kept as text."""
+
     title: str
     text: str
 
 
 @dataclass(frozen=True)
 class Plan:
+    """One year's work plan: units, facts, vocabularies and sections of tasks."""
+
     year: int
     title: str
     organisation: str
@@ -171,6 +201,8 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
+    """One piece of evidence of a record: a file in the ledger or a web address."""
+
     kind: str
     source: Source
     caption: str = ""

@@ -67,6 +67,8 @@ class Todo:
 
 @dataclass(frozen=True)
 class RequirementProgress:
+    """How far one requirement of a task has got, and why it is in its state."""
+
     kind: str
     label: str
     state: State
@@ -109,6 +111,8 @@ class RequirementProgress:
 
 @dataclass(frozen=True)
 class TaskProgress:
+    """One task's state, reason, progress and records."""
+
     task_id: str
     title: str
     section: str
@@ -139,6 +143,8 @@ class TaskProgress:
 
 @dataclass(frozen=True)
 class PlanProgress:
+    """Every task's progress on one day of the plan period."""
+
     year: int
     as_of: date
     start: date
@@ -259,6 +265,8 @@ def _task_state(
 
 @dataclass(frozen=True)
 class _Context:
+    """What judging a requirement needs: the plan, the day and the task's activities."""
+
     plan: Plan
     as_of: date
     records: list[ActivityLike]

@@ -236,6 +236,8 @@ def _usage(message: str, hint: str, ctx: Context | None) -> int:
 
 @dataclass(frozen=True)
 class Options:
+    """The global options, passed to every command through the click context."""
+
     repo: Path | None
     use_cache: bool = True
 
