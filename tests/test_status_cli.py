@@ -90,8 +90,20 @@ def test_ledger_errors_still_evaluate_and_point_to_check(cli, mini_ledger) -> No
     )
     result = cli("status", "--json", repo=mini_ledger)
     assert result.exit_code == 0
+    assert "注意：计划或 2022 年的记录中有 4 个错误" in result.stderr
     assert "wenming check" in result.stderr
     assert len(json.loads(result.stdout)["tasks"]) == 4
+
+
+def test_records_of_other_years_are_neither_read_nor_counted(cli, mini_ledger) -> None:
+    """Only records/<plan year>/ counts towards a plan, so status reads nothing else."""
+    other = mini_ledger / "records" / "2021"
+    other.mkdir()
+    (other / "20210101-坏记录-0000.yaml").write_text("date: [\n", encoding="utf-8")
+    result = cli("status", "--json", repo=mini_ledger)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert cli("check", repo=mini_ledger).exit_code == 1  # check still reads every year
 
 
 def _commands(out: str) -> list[list[str]]:
