@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -394,6 +395,31 @@ def test_same_name_evidence_files_get_distinct_names(
     names = [Path(e.file or "").name for e in rec.evidence]
     assert names == ["照片.jpg", "照片-2.jpg"]
     assert errors(ledger) == []
+
+
+def test_evidence_may_carry_its_own_date(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    notice = _write_dir(tmp_path / "a" / "通知.pdf", b"%PDF notice")
+    result = cli(
+        *BASE,
+        "--evidence", f"通知@2022年3月1日={notice}|关于开展学雷锋活动的通知",
+        "--link", "新闻报道@2022-03-07=https://example.org/news",
+        repo=ledger,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (rec,) = load(ledger).records
+    assert [(e.kind, e.date) for e in rec.evidence] == [
+        ("通知", date(2022, 3, 1)),
+        ("新闻报道", date(2022, 3, 7)),
+    ]
+    assert errors(ledger) == []
+
+
+def test_a_bad_evidence_date_is_refused(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    notice = _write_dir(tmp_path / "a" / "通知.pdf", b"%PDF notice")
+    result = cli(*BASE, "--evidence", f"通知@3月32日={notice}", repo=ledger)
+    assert result.exit_code == 1
+    assert "形成日期有误" in result.output
+    assert records(ledger) == []
 
 
 def _write_dir(path: Path, data: bytes) -> Path:

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 CACHE_ENV = "WENMING_CACHE_DIR"
 # Files changed this recently may change again within the same mtime tick; they are never trusted.
 RACY_SECONDS = 2.0
-_FORMAT = f"6-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
+_FORMAT = f"7-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
 
 FileKey = int
 T = TypeVar("T")
@@ -222,8 +222,10 @@ def encode_record(result: RecordResult) -> tuple[Any, ...]:
     if r is None:
         return (None, rows)
     evidence = tuple(
-        (e.kind, e.source.line, e.caption, e.file, e.url, e.sha256) for e in r.evidence
-    )
+        (e.kind, e.source.line, e.caption, e.file, e.url, e.sha256,
+         e.date.toordinal() if e.date else None)
+        for e in r.evidence
+    )  # fmt: skip
     return (
         (r.id, r.year, r.date.toordinal(), r.tasks, r.type, r.title, r.unit, r.source.path,
          r.source.line, r.place, r.participants, dict(r.figures), dict(r.extra), r.summary,
@@ -240,10 +242,15 @@ def decode_record(rel: str, row: tuple[Any, ...]) -> RecordResult:
     record = Record(
         record_id, year, date.fromordinal(day), tasks, kind, title, unit, Source(path, line),
         place, participants, figures, extra, summary,
-        tuple([Evidence(e[0], Source(path, e[1]), e[2], e[3], e[4], e[5]) for e in evidence]),
+        tuple([_evidence(path, e) for e in evidence]),
         lines,
     )  # fmt: skip
     return record, _problems(row[1]) if row[1] else []
+
+
+def _evidence(path: str, e: tuple[Any, ...]) -> Evidence:
+    made = date.fromordinal(e[6]) if e[6] is not None else None
+    return Evidence(e[0], Source(path, e[1]), e[2], e[3], e[4], e[5], made)
 
 
 def encode_activity(result: RecordResult) -> tuple[Any, ...]:

@@ -192,6 +192,9 @@ def _metric(plan: Plan, req: MetricReq) -> Iterator[Problem]:
 
 # ---------------------------------------------------------------- record rules
 
+# A notice goes out days before, a report comes days after; months apart is most likely a typo.
+EVIDENCE_DATE_SLACK = 90
+
 
 def check_record(
     record: Record, plan: Plan | None, files: Mapping[str, FileFact]
@@ -236,6 +239,15 @@ def check_record(
     for item in record.evidence:
         if item.kind and item.kind not in plan.evidence_kinds:
             yield _unknown_kind(item.source, item.kind, plan)
+        if item.date and abs((item.date - record.date).days) > EVIDENCE_DATE_SLACK:
+            yield Problem(
+                item.source,
+                "evidence-date",
+                f"佐证材料的形成日期 {item.date} 与活动日期 {record.date} "
+                f"相差 {abs((item.date - record.date).days)} 天",
+                "确认 date 是否写错（常见是年份写错）；与本次活动无关的材料不要放在这条记录里",
+                Severity.WARNING,
+            )
         if item.file:
             yield from _evidence_file(item.file, item.sha256, item.source, files)
 

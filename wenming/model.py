@@ -209,6 +209,7 @@ class Evidence:
     file: str | None = None  # ledger-relative POSIX path
     url: str | None = None
     sha256: str | None = None
+    date: date | None = None  # when the document was made, if not on the activity's day
 
 
 class Activity(NamedTuple):

@@ -632,7 +632,7 @@ def _record_figures(r: _Reader, m: YMap, lines: dict[str, int]) -> dict[str, flo
 
 
 def _evidence(r: _Reader, line: int, m: YMap) -> Evidence:
-    r.keys(m, ("kind",), ("file", "url", "caption", "sha256"), "佐证材料")
+    r.keys(m, ("kind",), ("file", "url", "caption", "sha256", "date"), "佐证材料")
     file, url = r.text(m, "file"), r.text(m, "url")
     if file and (reason := unsafe_reason(file)):
         # Reported here, from the text alone, so even an otherwise broken record shows it.
@@ -674,4 +674,5 @@ def _evidence(r: _Reader, line: int, m: YMap) -> Evidence:
         file=file,
         url=url,
         sha256=sha,
+        date=r.date(m, "date"),
     )

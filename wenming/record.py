@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import check_record
+from .dates import DateError, parse_loose
 from .errors import Severity, WenmingError
 from .files import FileFact, sha256_file
 from .ledger import RECORDS_DIR
@@ -49,6 +50,7 @@ class EvidenceSpec:
     path: Path
     kind: str | None = None
     caption: str = ""
+    date: date | None = None  # when the document was made, if not on the activity's day
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class LinkSpec:
     url: str
     kind: str = DEFAULT_LINK_KIND
     caption: str = ""
+    date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class ImportedFile:
     caption: str
     sha256: str
     size: int
+    date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -158,30 +162,46 @@ def infer_kind(name: str) -> str | None:
 # ---------------------------------------------------------------- option syntax
 
 
-def _split_spec(text: str, kinds: Iterable[str]) -> tuple[str | None, str, str]:
-    """`[类型=]值[|说明]`: the kind prefix only counts when it names a known evidence kind."""
+def _split_spec(text: str, kinds: Iterable[str]) -> tuple[str | None, str | None, str, str]:
+    """`[类型[@日期]=]值[|说明]`: the prefix only counts when it starts with a known kind."""
     body, bar, caption = text.partition("|")
     kind: str | None = None
+    made: str | None = None
     head, eq, rest = body.partition("=")
-    if eq and head.strip() in set(kinds):
-        kind, body = head.strip(), rest
-    return kind, body.strip(), caption.strip() if bar else ""
+    name, at, when = head.partition("@")
+    if eq and name.strip() in set(kinds):
+        kind, body = name.strip(), rest
+        made = when.strip() if at else None
+    return kind, made, body.strip(), caption.strip() if bar else ""
 
 
 def parse_evidence_option(text: str, kinds: Iterable[str]) -> EvidenceSpec:
-    kind, path, caption = _split_spec(text, kinds)
+    kind, made, path, caption = _split_spec(text, kinds)
     if not path:
         raise WenmingError(
             f"--evidence “{text}”没有给出文件路径", "写成 --evidence '照片=现场.jpg|说明'"
         )
-    return EvidenceSpec(Path(path).expanduser(), kind, caption)
+    return EvidenceSpec(Path(path).expanduser(), kind, caption, _made(text, made, "--evidence"))
+
+
+def _made(text: str, made: str | None, option: str) -> date | None:
+    """The document's own date written after the kind (`通知@2022-03-01=`), if any."""
+    if made is None:
+        return None
+    try:
+        return parse_loose(made)
+    except DateError as exc:
+        raise WenmingError(
+            f"{option} “{text}”中的形成日期有误：{exc}",
+            f"写成 {option} '通知@2022-03-01=…'，@ 后是这份材料形成的日期",
+        ) from None
 
 
 def parse_link_option(text: str, kinds: Iterable[str]) -> LinkSpec:
-    kind, url, caption = _split_spec(text, kinds)
+    kind, made, url, caption = _split_spec(text, kinds)
     if not re.match(r"^https?://\S+$", url):
         raise WenmingError(f"网址“{url}”无效", "网址应以 http:// 或 https:// 开头")
-    return LinkSpec(url, kind or DEFAULT_LINK_KIND, caption)
+    return LinkSpec(url, kind or DEFAULT_LINK_KIND, caption, _made(text, made, "--link"))
 
 
 def parse_pair(text: str, option: str) -> tuple[str, str]:
@@ -294,21 +314,24 @@ def _data(draft: Draft, year: int, record_id: str, files: Sequence[ImportedFile]
         data["extra"] = dict(draft.extra)
     if draft.summary:
         data["summary"] = draft.summary if draft.summary.endswith("\n") else draft.summary + "\n"
-    evidence: list[dict[str, str]] = [
+    evidence: list[dict[str, Any]] = [
         {
             "file": f"{RECORDS_DIR}/{year}/{record_id}/{f.name}",
             "kind": f.kind,
             "caption": f.caption,
+            "date": f.date,
             "sha256": f.sha256,
         }
         for f in files
     ]
     evidence += [
-        {"url": link.url, "kind": link.kind, "caption": link.caption} for link in draft.links
+        {"url": link.url, "kind": link.kind, "caption": link.caption, "date": link.date}
+        for link in draft.links
     ]
     for item in evidence:
-        if not item["caption"]:
-            del item["caption"]
+        for key in ("caption", "date"):
+            if not item[key]:
+                del item[key]
     if evidence:
         data["evidence"] = evidence
     return data
@@ -377,7 +400,9 @@ def _import_files(root: Path, draft: Draft, year: int) -> tuple[list[ImportedFil
         if size >= LARGE_FILE:
             notes.append(f"注意：佐证材料“{source.name}”较大（{_size(size)}），已照常导入")
         files.append(
-            ImportedFile(source, name, kind, spec.caption or _caption(draft), digest, size)
+            ImportedFile(
+                source, name, kind, spec.caption or _caption(draft), digest, size, spec.date
+            )
         )
     return files, notes
 

@@ -82,7 +82,10 @@ def add(
         typer.Option(
             "--evidence",
             metavar="文件",
-            help="佐证材料文件：[类型=]路径[|说明]，如 '照片=现场.jpg|说明'（可重复）",
+            help=(
+                "佐证材料文件：[类型[@形成日期]=]路径[|说明]，如 '照片=现场.jpg|说明'、"
+                "'通知@2022-03-01=通知.pdf'（可重复）"
+            ),
         ),
     ] = None,
     link: Annotated[
@@ -90,7 +93,7 @@ def add(
         typer.Option(
             "--link",
             metavar="网址",
-            help="网页佐证：[类型=]网址[|说明]，类型默认“新闻报道”（可重复）",
+            help="网页佐证：[类型[@形成日期]=]网址[|说明]，类型默认“新闻报道”（可重复）",
         ),
     ] = None,
     year: Annotated[
