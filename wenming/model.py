@@ -23,6 +23,8 @@ DEFAULT_EVIDENCE_KINDS = (
     "通知", "方案", "制度", "签到表", "会议记录", "会议纪要", "讲话材料", "照片", "视频",
     "简报", "新闻报道", "统计表", "心得体会", "荣誉证书", "总结", "截图", "其他",
 )  # fmt: skip
+# Who signs the exported 台账's cover: plan key -> the cover's label.
+SIGN_OFF = {"unit": "填报单位", "preparer": "填报人", "reviewer": "审核人", "phone": "联系电话"}
 # Metric fields that every record has, besides the figures a plan declares.
 BUILTIN_METRIC_FIELDS = ("participants", "records")
 
@@ -193,6 +195,7 @@ class Plan:
     activity_types: Mapping[str, Source] = field(default_factory=dict)
     evidence_kinds: tuple[str, ...] = DEFAULT_EVIDENCE_KINDS
     sections: tuple[Section, ...] = ()
+    sign_off: Mapping[str, str] = field(default_factory=dict)  # SIGN_OFF key -> value
 
     @cached_property
     def tasks(self) -> dict[str, Task]:

@@ -15,6 +15,7 @@ from .files import unsafe_reason
 from .model import (
     DEFAULT_EVIDENCE_KINDS,
     SCHEMA_VERSION,
+    SIGN_OFF,
     Aggregate,
     CountReq,
     DeadlineReq,
@@ -290,7 +291,7 @@ class _Reader:
 _PLAN_REQUIRED = ("schema_version", "year", "title", "organisation", "period", "sections")
 _PLAN_OPTIONAL = (
     "preamble", "guidance", "attachments", "facts", "figures", "units", "activity_types",
-    "evidence_kinds",
+    "evidence_kinds", "sign_off",
 )  # fmt: skip
 _REQ_COMMON = ("kind", "name", "note", "type")
 _REQ_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -341,9 +342,21 @@ def parse_plan(data: Any, rel: str) -> tuple[Plan | None, list[Problem]]:
         activity_types=_vocabulary(r, m, "activity_types"),
         evidence_kinds=r.texts(m, "evidence_kinds") or DEFAULT_EVIDENCE_KINDS,
         sections=tuple(s for s in sections if s is not None),
+        sign_off=_sign_off(r, m),
     )
     ok = complete and year is not None and start is not None and end is not None
     return (plan if ok else None), r.problems
+
+
+def _sign_off(r: _Reader, m: YMap) -> dict[str, str]:
+    """Who fills in and reviews the 台账, printed on its cover."""
+    if m.get("sign_off") is None:
+        return {}
+    block = r.mapping(m["sign_off"], m.line_of("sign_off"), "“sign_off”")
+    if block is None:
+        return {}
+    r.keys(block, (), tuple(SIGN_OFF), "sign_off")
+    return {key: text for key in SIGN_OFF if (text := r.text(block, key))}
 
 
 def _guidance(r: _Reader, m: YMap) -> Guidance:

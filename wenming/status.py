@@ -38,7 +38,7 @@ class State(str, Enum):
 # Words a POSIX shell passes through unchanged; CJK letters count as \w.
 _SHELL_SAFE = re.compile(r"[\w.\-/:=%+@,，、（）]+")
 STATE_ORDER = (State.LATE, State.NOT_STARTED, State.ON_TRACK, State.DONE)
-_OP_WORDS = {">": "超过", ">=": "不低于", "<": "低于", "<=": "不超过", "==": "等于"}
+OP_WORDS = {">": "超过", ">=": "不低于", "<": "低于", "<=": "不超过", "==": "等于"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,8 @@ class RequirementProgress:
     unit: str = ""
     todo: tuple[Todo, ...] = ()
     name: str = ""  # the plan's short name for the requirement, if it gave one
+    raw: float | None = None  # a metric's aggregate before it is divided per fact
+    divisor: float | None = None  # the fact a metric is divided by, when it is per fact
 
     @property
     def title(self) -> str:
@@ -106,6 +108,8 @@ class RequirementProgress:
             "op": self.op,
             "unit": self.unit,
             "todo": [t.to_dict() for t in self.todo],
+            "raw": self.raw,
+            "divisor": self.divisor,
         }
 
 
@@ -201,7 +205,7 @@ def describe(requirement: Requirement, plan: Plan) -> str:
     if isinstance(requirement, MetricReq):
         name = requirement.name or requirement.field
         target = f"{number(requirement.target)}{requirement.unit}"
-        return f"{name}{_OP_WORDS[requirement.op]}{target}"
+        return f"{name}{OP_WORDS[requirement.op]}{target}"
     kinds = "、".join(requirement.kinds)
     return f"{what}记录佐证齐全（{kinds}）"
 
@@ -481,13 +485,14 @@ def _metric(ctx: _Context, req: MetricReq) -> RequirementProgress:
     elif actual is None:
         reason = "尚无数据"
     else:
-        reason = f"实际 {shown}{req.unit}，目标{_OP_WORDS[req.op]}{number(req.target)}{req.unit}"
+        reason = f"实际 {shown}{req.unit}，目标{OP_WORDS[req.op]}{number(req.target)}{req.unit}"
     todo = () if met or problem else (_metric_todo(ctx, req, values, divisor),)
     return RequirementProgress(
         req.kind, describe(req, ctx.plan), _state(met, ctx.ended, bool(values)), met,
         actual if actual is not None else 0.0, req.target, progress,
         () if met else (f"{req.name or req.field} 差距",), reason,
         actual, req.target, req.op, req.unit, todo,
+        raw=raw, divisor=divisor if req.per_fact is not None and not problem else None,
     )  # fmt: skip
 
 

@@ -61,21 +61,48 @@ def export(
     ] = None,
     start: Annotated[str | None, typer.Option("--from", help="只导出该日期及以后的活动")] = None,
     end: Annotated[str | None, typer.Option("--to", help="只导出该日期及以前的活动")] = None,
+    preparer: Annotated[
+        str | None, typer.Option("--preparer", metavar="姓名", help="封面的填报人")
+    ] = None,
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", metavar="姓名", help="封面的审核人")
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", metavar="电话", help="封面的联系电话")
+    ] = None,
+    sign_date: Annotated[
+        str | None,
+        typer.Option("--sign-date", metavar="日期", help="封面的填报日期（默认留空，手写）"),
+    ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact", help="隐去身份证号和手机号（所有输出，含压缩包内的文件名），用于对外提供"
+        ),
+    ] = False,
 ) -> None:
-    """导出台账：Excel工作簿（封面、台账总表、活动记录、佐证材料目录、量化指标）。
+    """导出台账：Excel工作簿（封面、台账总表、活动记录、佐证材料目录、量化指标、校验）。
 
     也可导出可打印的 HTML / Markdown 台账，或用 --template summary 生成年度
-    创建工作总结草稿；--bundle 把工作簿和全部佐证材料打成一个 zip 便于移交。
-    完成情况与 wenming status 的统计一致。
+    创建工作总结草稿；--bundle 把工作簿、网页版台账和全部佐证材料打成一个 zip
+    便于移交，根目录的 index.html 列出全部材料。完成情况与 wenming status 的统计一致。
+    封面的填报人、审核人、联系电话取自计划的 sign_off 或这里的选项，没有时留空手写。
     """
     from ..errors import WenmingError
     from ..export import default_name, prepare, rows_total, write_bundle, write_text, write_xlsx
 
-    day, first, last = (
+    day, first, last, signed_on = (
         date_option(as_of, "--as-of"),
         date_option(start, "--from"),
         date_option(end, "--to"),
+        date_option(sign_date, "--sign-date"),
     )
+    sign_off = {
+        "填报人": preparer or "",
+        "审核人": reviewer or "",
+        "联系电话": phone or "",
+        "填报日期": f"{signed_on.year}年{signed_on.month}月{signed_on.day}日" if signed_on else "",
+    }
     chosen = fmt.value if fmt else ("md" if template != "ledger" else "xlsx")
     if bundle is not None and (chosen != "xlsx" or output is not None):
         raise typer.BadParameter(
@@ -97,6 +124,8 @@ def export(
         end=last,
         use_cache=use_cache(ctx),
         progress_bar=progress_bar,
+        sign_off=sign_off,
+        redact=redact,
     )
     if prepared.errors:
         typer.echo(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Severity, WenmingError
-from .rows import Filters, LedgerExport
+from .rows import NUMBERING_NOTE, EvidenceRow, Filters, LedgerExport, default_name
 
 if TYPE_CHECKING:
     from ..ledger import ProgressFactory
@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 FORMATS = ("xlsx", "html", "md")
 TEMPLATES = ("ledger", "summary")
 EVIDENCE_FOLDER = "佐证材料"
-NUMBERING_NOTE = (
-    "材料编号规则",
-    "对应任务编号-活动月日-记录标识-序号，如 7.1-0305-3f9a-01：由记录本身（第一个任务编号、"
-    "日期、记录文件名末尾的标识）和材料在记录中的次序决定，每次导出都相同。",
-)
 LINK_SCHEMES = ("http://", "https://", "ftp://", "mailto:")
 Tick = Callable[[int], None]
 
@@ -36,6 +31,7 @@ class Prepared:
     data: LedgerExport
     root: Path
     errors: int
+    redacted: bool = False
 
 
 def prepare(
@@ -50,6 +46,8 @@ def prepare(
     today: date | None = None,
     use_cache: bool = True,
     progress_bar: ProgressFactory | None = None,
+    sign_off: dict[str, str] | None = None,
+    redact: bool = False,
 ) -> Prepared:
     """Load the ledger, judge the plan as `wenming status` does, and arrange the export rows."""
     from ..git import head_commit
@@ -73,13 +71,12 @@ def prepare(
     records = records_of(ledger, plan)
     progress = evaluate(plan, records, as_of or today)
     filters = Filters(progress.as_of, unit, section, start, end)
-    data = build(plan, records, progress, filters, head_commit(root))
-    return Prepared(data, root, errors)
+    data = build(plan, records, progress, filters, head_commit(root), sign_off)
+    if redact:
+        from .redact import redact_export
 
-
-def default_name(data: LedgerExport, fmt: str, template: str) -> str:
-    stem = "创建工作总结" if template == "summary" else "台账"
-    return f"{stem}-{data.plan.year}.{fmt}"
+        data = redact_export(data)
+    return Prepared(data, root, errors, redact)
 
 
 def relative_links(prepared: Prepared, folder: Path) -> dict[str, str]:
@@ -87,8 +84,8 @@ def relative_links(prepared: Prepared, folder: Path) -> dict[str, str]:
     links = {}
     base = folder.resolve()
     for item in prepared.data.evidence:
-        if item.file:
-            target = (prepared.root / item.file).resolve()
+        if item.origin:
+            target = (prepared.root / item.origin).resolve()
             try:
                 links[item.number] = Path(os.path.relpath(target, base)).as_posix()
             except ValueError:  # another drive on Windows: no relative path exists
@@ -98,12 +95,27 @@ def relative_links(prepared: Prepared, folder: Path) -> dict[str, str]:
     return links
 
 
+def ledger_places(data: LedgerExport) -> dict[str, str]:
+    """材料编号 → 存放位置 in the ledger: the file's path, or the web address."""
+    return {e.number: e.file or e.url or "" for e in data.evidence}
+
+
+def bundle_path(item: EvidenceRow) -> str:
+    """Where an evidence file sits inside a bundle: a folder named by its 材料编号."""
+    return f"{EVIDENCE_FOLDER}/{item.number}/{item.name}"
+
+
+def bundle_places(data: LedgerExport) -> dict[str, str]:
+    """材料编号 → 存放位置 inside a bundle: the file's path there, or the web address."""
+    return {e.number: bundle_path(e) if e.file else e.url or "" for e in data.evidence}
+
+
 def bundle_links(data: LedgerExport) -> dict[str, str]:
-    """材料编号 → href inside a bundle, where each file sits in a folder named by its number."""
+    """材料编号 → href inside a bundle: the file's path there, or a safe web address."""
     links = {}
     for item in data.evidence:
         if item.file:
-            links[item.number] = f"{EVIDENCE_FOLDER}/{item.number}/{item.name}"
+            links[item.number] = bundle_path(item)
         elif item.url and safe_url(item.url):
             links[item.number] = item.url
     return links
@@ -136,16 +148,17 @@ def write_xlsx(prepared: Prepared, path: Path, tick: Tick | None = None) -> Path
 
     links = relative_links(prepared, path.parent)
     with _atomic(path) as temp:
-        write_workbook(prepared.data, temp, links, (NUMBERING_NOTE,), tick)
+        write_workbook(
+            prepared.data, temp, links, ledger_places(prepared.data), (NUMBERING_NOTE,), tick
+        )
     return path
 
 
 def write_text(prepared: Prepared, path: Path, fmt: str, template: str) -> Path:
     from .html import render
 
-    text = render(
-        prepared.data, prepared.root, template, fmt, relative_links(prepared, path.parent)
-    )
+    links = relative_links(prepared, path.parent)
+    text = render(prepared.data, prepared.root, template, fmt, links, ledger_places(prepared.data))
     with _atomic(path) as temp:
         temp.write_text(text, encoding="utf-8")
     return path

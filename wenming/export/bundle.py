@@ -26,11 +26,11 @@ def _check_files(prepared: Prepared) -> None:
     """Refuse before writing anything when an evidence file cannot go into the bundle."""
     bad = []
     for item in prepared.data.evidence:
-        if not item.file:
+        if not item.origin:
             continue
-        reason = unsafe_reason(item.file)
+        reason = unsafe_reason(item.origin)
         if reason is None:
-            fact = inspect(prepared.root, item.file, want_hash=False)
+            fact = inspect(prepared.root, item.origin, want_hash=False)
             reason = None if fact.state == "ok" else _STATES.get(fact.state, fact.state)
         if reason:
             bad.append(f"{item.number} {item.file}（{reason}）")
@@ -43,25 +43,37 @@ def _check_files(prepared: Prepared) -> None:
 
 
 def write_zip(prepared: Prepared, path: Path, tick: Callable[[int], None] | None = None) -> None:
-    from . import EVIDENCE_FOLDER, NUMBERING_NOTE, bundle_links, default_name
+    """The bundle stands alone: every place and link in its workbook and pages is inside it."""
+    from . import EVIDENCE_FOLDER, NUMBERING_NOTE, bundle_links, bundle_path, bundle_places
+    from .html import render
+    from .rows import default_name
     from .xlsx import write_workbook
 
     _check_files(prepared)
     data = prepared.data
     tick = tick or (lambda n: None)
+    links = bundle_links(data)
     with tempfile.TemporaryDirectory(prefix="wenming-") as scratch:
         book = Path(scratch) / "台账.xlsx"
         note = (
             "佐证材料",
-            f"文件在压缩包的“{EVIDENCE_FOLDER}/材料编号/”文件夹中，与本表材料编号一一对应。",
+            f"文件在压缩包的“{EVIDENCE_FOLDER}/材料编号/”文件夹中，与本表材料编号一一对应；"
+            "压缩包根目录的 index.html 列出全部材料。",
         )
-        write_workbook(data, book, bundle_links(data), (NUMBERING_NOTE, note), tick)
+        places = bundle_places(data)
+        write_workbook(data, book, links, places, (NUMBERING_NOTE, note), tick)
+        pages = {
+            name: render(data, prepared.root, template, "html", links, places)
+            for name, template in (
+                ("index.html", "index"),
+                (default_name(data, "html", "ledger"), "ledger"),
+            )
+        }
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.write(book, default_name(data, "xlsx", "ledger"))
+            for name, text in pages.items():
+                archive.writestr(name, text)
             for item in data.evidence:
-                if not item.file:
-                    continue
-                archive.write(
-                    prepared.root / item.file, f"{EVIDENCE_FOLDER}/{item.number}/{item.name}"
-                )
-                tick(1)
+                if item.origin:
+                    archive.write(prepared.root / item.origin, bundle_path(item))
+                    tick(1)

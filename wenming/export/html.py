@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WenmingError
-from .rows import LedgerExport, format_number
+from .rows import (
+    NUMBERING_NOTE,
+    SIGN_LABELS,
+    LedgerExport,
+    default_name,
+    format_number,
+    section_banner,
+)
 
 PACKAGED = Path(__file__).resolve().parent.parent / "templates"
 LEDGER_TEMPLATES = "templates"
@@ -76,10 +83,9 @@ def _where(exc: BaseException) -> str:
     return f"{filename}:{line}" if line else str(filename)
 
 
-def context(data: LedgerExport, links: Mapping[str, str]) -> dict[str, Any]:
-    from . import NUMBERING_NOTE
-    from .xlsx import section_banner
-
+def context(
+    data: LedgerExport, links: Mapping[str, str], places: Mapping[str, str]
+) -> dict[str, Any]:
     by_task: dict[str, list[Any]] = {}
     for activity in data.activities:
         for task_id in dict.fromkeys(activity.record.tasks):
@@ -105,6 +111,11 @@ def context(data: LedgerExport, links: Mapping[str, str]) -> dict[str, Any]:
         ],
         "states": data.states,
         "links": dict(links),
+        "places": dict(places),
+        "sign_off": data.sign_off,
+        "sign_labels": SIGN_LABELS,
+        "workbook_name": default_name(data, "xlsx", "ledger"),
+        "page_name": default_name(data, "html", "ledger"),
         "numbering": NUMBERING_NOTE[1],
         "by_task": by_task,
         "banner": lambda block: section_banner(block.section.id, block.section.title),
@@ -112,7 +123,12 @@ def context(data: LedgerExport, links: Mapping[str, str]) -> dict[str, Any]:
 
 
 def render(
-    data: LedgerExport, root: Path, template: str, fmt: str, links: Mapping[str, str]
+    data: LedgerExport,
+    root: Path,
+    template: str,
+    fmt: str,
+    links: Mapping[str, str],
+    places: Mapping[str, str],
 ) -> str:
     """Render `<template>.<fmt>.j2`, looked up first in the ledger's templates/, then packaged."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
@@ -135,7 +151,7 @@ def render(
             f"模板有语法错误（{_where(exc)}）：{exc.message}", "修改模板后重试"
         ) from None
     try:
-        return str(loaded.render(context(data, links)))
+        return str(loaded.render(context(data, links, places)))
     except TemplateError as exc:
         raise WenmingError(
             f"模板渲染失败（{_where(exc)}）：{exc.message or exc}",

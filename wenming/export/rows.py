@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,14 +9,20 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from ..model import Plan, Record, Section, Task
+from ..model import SIGN_OFF, MetricReq, Plan, Record, Section, Task
 
 if TYPE_CHECKING:
-    from ..status import PlanProgress, TaskProgress
+    from ..status import PlanProgress, RequirementProgress, TaskProgress
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp")
 RATE_UNITS = ("%", "％", "‰")
-_HEX_TAG = re.compile(r"-([0-9a-f]{4,})$")
+NUMBERING_NOTE = (
+    "材料编号规则",
+    "任务编号-活动序号-材料序号，如 7.1-05-2 是任务 7.1 的第 5 次活动（按日期排序）的第 2 件"
+    "材料；活动编号即前两段（7.1-05）。同时归入几项任务的活动按它的第一项任务编号，其他任务的"
+    "总表中以“另见”注明。",
+)
+SIGN_LABELS = ("填报单位", "填报人", "审核人", "联系电话", "填报日期")
 
 
 @dataclass(frozen=True)
@@ -46,17 +50,21 @@ class Filters:
 
 @dataclass(frozen=True)
 class EvidenceRow:
-    number: str  # 材料编号
-    tasks: str  # 对应编号
+    """One line of the 佐证材料目录: a file or web page, numbered under its activity."""
+
+    number: str  # 材料编号, e.g. 7.1-05-2
+    activity_number: str  # 活动编号, e.g. 7.1-05
+    tasks: str  # 对应编号: every task the record is filed under
     kind: str
     caption: str
-    date: date
+    date: date  # 形成日期: the document's own date, else the activity's
     place: str
-    activity: str
+    activity: str  # the activity's title
     record_id: str
-    file: str | None
+    file: str | None  # as shown (masked by --redact)
     url: str | None
     sha256: str
+    origin: str | None = None  # the file's real ledger path, to read it from
 
     @property
     def name(self) -> str:
@@ -70,7 +78,10 @@ class EvidenceRow:
 
 @dataclass(frozen=True)
 class ActivityRow:
+    """One line of the 活动记录, with its 活动编号 and the numbers of its materials."""
+
     seq: int
+    number: str  # 活动编号: primary task and the activity's order within it, e.g. 7.1-05
     record: Record
     tasks: str
     figures: tuple[float | None, ...]  # one per ActivityLog figure name
@@ -79,7 +90,7 @@ class ActivityRow:
 
     @property
     def evidence_text(self) -> str:
-        return number_range(self.evidence)
+        return compact_numbers(self.evidence)
 
 
 @dataclass(frozen=True)
@@ -92,37 +103,59 @@ class RequirementRow:
 
 @dataclass(frozen=True)
 class TaskRow:
+    """One line of the 总表: a task, how far it has got and the materials that prove it."""
+
     seq: int
     task: Task
     state: str
     progress: str
-    reason: str
+    reason: str  # why it is in its state, in sentences
     requirements: tuple[RequirementRow, ...]
     activities: int
-    evidence: tuple[str, ...]
+    evidence: tuple[str, ...]  # 材料编号 of the activities numbered under this task
+    shared: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (other task, its numbers) also here
 
     @property
     def requirements_text(self) -> str:
         if not self.requirements:
             return "按计划原文落实"
+        if len(self.requirements) == 1:
+            return self.requirements[0].text
         return "\n".join(f"{i}. {r.text}" for i, r in enumerate(self.requirements, 1))
 
     @property
     def status_text(self) -> str:
-        lines = [f"{self.state}：{self.progress}" if self.progress else self.state]
+        head = f"{self.state}：{self.progress}" if self.progress else self.state
+        if len(self.requirements) <= 1:  # the task's line already is its one requirement's
+            return head
+        lines = [head]
         lines += [f"{i}. {r.state}：{r.progress}" for i, r in enumerate(self.requirements, 1)]
         return "\n".join(lines)
 
     @property
+    def evidence_groups(self) -> list[str]:
+        """This task's own 材料编号, one line per activity (`7.1-05-1～3`)."""
+        return compact_numbers(self.evidence).split("\n") if self.evidence else []
+
+    @property
+    def shared_lines(self) -> list[str]:
+        """Materials of activities numbered under another task that count here too."""
+        return [
+            f"另见 {compact_numbers(numbers).replace(chr(10), '、')}（与任务 {task_id} 共用的活动）"
+            for task_id, numbers in self.shared
+        ]
+
+    @property
     def evidence_text(self) -> str:
-        if not self.evidence:
-            return "无"
-        return f"共 {len(self.evidence)} 件\n{number_range(self.evidence)}"
+        lines = [f"共 {len(self.evidence)} 件", *self.evidence_groups] if self.evidence else []
+        return "\n".join(lines + self.shared_lines) or "无"
 
     @property
     def note(self) -> str:
+        """备注: why a one-requirement task is behind (完成情况 lists each of several), and the
+        materials the task expects."""
         lines = []
-        if self.reason:
+        if self.reason and self.state != "已完成" and len(self.requirements) <= 1:
             lines.append(self.reason)
         if self.task.evidence:
             lines.append("应备材料：" + "、".join(self.task.evidence))
@@ -131,13 +164,16 @@ class TaskRow:
 
 @dataclass(frozen=True)
 class SectionBlock:
+    """A section's tasks; its totals count each activity once, under its first task."""
+
     section: Section
     tasks: tuple[TaskRow, ...]
-    activities: tuple[ActivityRow, ...]
+    activities: tuple[ActivityRow, ...]  # every activity of the section's tasks
     states: Mapping[str, int]
-    participants: int
-    figures: Mapping[str, float]
+    participants: int  # of the activities numbered under this section's tasks
+    figures: Mapping[str, float]  # likewise
     metrics: tuple[MetricRow, ...] = ()
+    own: int = 0  # how many activities are numbered under this section's tasks
 
     @property
     def done(self) -> int:
@@ -146,6 +182,8 @@ class SectionBlock:
 
 @dataclass(frozen=True)
 class MetricRow:
+    """A measured requirement with its working: total ÷ denominator = value, against target."""
+
     task_id: str
     task_title: str
     name: str
@@ -156,6 +194,7 @@ class MetricRow:
     met: bool
     progress: str
     reason: str
+    working: str = ""
 
     @property
     def result(self) -> str:
@@ -178,6 +217,7 @@ class LedgerExport:
     figure_names: tuple[str, ...]
     figure_units: tuple[str, ...]
     states: Mapping[str, int] = field(default_factory=dict)
+    sign_off: Mapping[str, str] = field(default_factory=dict)  # cover label -> value
 
     @property
     def tasks(self) -> list[TaskRow]:
@@ -197,6 +237,12 @@ class LedgerExport:
         return totals
 
 
+def default_name(data: LedgerExport, fmt: str, template: str) -> str:
+    """The file an export writes when no -o is given, and its name inside a bundle."""
+    stem = "创建工作总结" if template == "summary" else "台账"
+    return f"{stem}-{data.plan.year}.{fmt}"
+
+
 def ledger_title(plan: Plan) -> str:
     """The workbook's title: the plan's own attachment name when it names the 台账."""
     for name in plan.attachments:
@@ -205,45 +251,61 @@ def ledger_title(plan: Plan) -> str:
     return f"{plan.organisation}{plan.year}年文明单位创建工作台账"
 
 
-def record_tag(record_id: str) -> str:
-    """The short, stable tag of a record: its id's hex suffix, else a hash of the id."""
-    match = _HEX_TAG.search(record_id)
-    if match:
-        return match.group(1)
-    return hashlib.sha1(record_id.encode("utf-8")).hexdigest()[:4]
+def chinese_numeral(value: int) -> str:
+    digits = "零一二三四五六七八九"
+    if value < 10:
+        return digits[value]
+    if value < 20:
+        return "十" + (digits[value % 10] if value % 10 else "")
+    if value < 100:
+        return digits[value // 10] + "十" + (digits[value % 10] if value % 10 else "")
+    return str(value)
 
 
-def evidence_number(record: Record, position: int, tag: str | None = None) -> str:
-    """材料编号: first task id, record month-day, record tag, 1-based position in the record.
+def section_banner(section_id: str, title: str) -> str:
+    """A section's heading as the plan writes it: （七）积极履行社会责任……"""
+    return (
+        f"（{chinese_numeral(int(section_id))}）{title}"
+        if section_id.isdigit()
+        else f"{section_id} {title}"
+    )
 
-    Depends only on the record itself, so filters, other records and re-exports never change it.
+
+def primary_task(record: Record) -> str:
+    """The task an activity and its materials are numbered under: the first it is filed under."""
+    return record.tasks[0] if record.tasks else "0"
+
+
+def activity_numbers(records: Iterable[Record]) -> dict[str, str]:
+    """活动编号 of every record: its first task, then its order within that task by date.
+
+    Numbered over all of a plan's records, so a filtered export shows the same numbers.
     """
-    task = record.tasks[0] if record.tasks else "0"
-    return f"{task}-{record.date:%m%d}-{tag or record_tag(record.id)}-{position:02d}"
-
-
-def number_tags(records: Iterable[Record]) -> dict[str, str]:
-    """Each record's tag, lengthened from a hash of its id where two records would collide."""
-    records = list(records)
-    keys = {
-        r.id: (r.tasks[0] if r.tasks else "0", f"{r.date:%m%d}", record_tag(r.id)) for r in records
-    }
-    clashes = Counter(keys.values())
-    tags = {}
+    by_task: dict[str, list[Record]] = {}
     for record in records:
-        key = keys[record.id]
-        tags[record.id] = key[2]
-        if clashes[key] > 1:
-            tags[record.id] = key[2] + hashlib.sha1(record.id.encode("utf-8")).hexdigest()[:4]
-    return tags
+        by_task.setdefault(primary_task(record), []).append(record)
+    numbers = {}
+    for task_id, group in by_task.items():
+        group.sort(key=lambda r: (r.date, r.id))
+        width = max(2, len(str(len(group))))
+        for order, record in enumerate(group, 1):
+            numbers[record.id] = f"{task_id}-{order:0{width}d}"
+    return numbers
 
 
-def number_range(numbers: Sequence[str]) -> str:
-    if not numbers:
-        return ""
-    if len(numbers) == 1:
-        return numbers[0]
-    return f"{numbers[0]} 至 {numbers[-1]}"
+def compact_numbers(numbers: Sequence[str]) -> str:
+    """材料编号 grouped by activity, one per line: `7.1-05-1～3` for an activity's three items."""
+    groups: dict[str, list[int]] = {}
+    for number in numbers:
+        activity, _, item = number.rpartition("-")
+        groups.setdefault(activity, []).append(int(item))
+    lines = []
+    for activity, items in groups.items():
+        if items == list(range(items[0], items[0] + len(items))) and len(items) > 1:
+            lines.append(f"{activity}-{items[0]}～{items[-1]}")
+        else:
+            lines.append(f"{activity}-" + "、".join(str(i) for i in items))
+    return "\n".join(lines)
 
 
 def format_value(value: object) -> str:
@@ -296,31 +358,35 @@ def _keep_task(
     return True
 
 
-def _evidence_rows(records: Sequence[Record], plan: Plan) -> list[EvidenceRow]:
-    """Catalogue order: by the record's first task in plan order, then date, record, position."""
+def _evidence_rows(
+    records: Sequence[Record], plan: Plan, numbers: Mapping[str, str]
+) -> list[EvidenceRow]:
+    """Catalogue order: by the activity's task in plan order, then its number, then position."""
     order = {task_id: i for i, task_id in enumerate(plan.tasks)}
-    tags = number_tags(records)
 
-    def key(record: Record) -> tuple[int, str, date, str]:
-        first = record.tasks[0] if record.tasks else ""
-        return (order.get(first, len(order)), first, record.date, record.id)
+    def key(record: Record) -> tuple[int, str, str]:
+        first = primary_task(record)
+        return (order.get(first, len(order)), first, numbers[record.id])
 
     rows = []
     for record in sorted(records, key=key):
+        activity = numbers[record.id]
         for position, item in enumerate(record.evidence, 1):
             rows.append(
                 EvidenceRow(
-                    number=evidence_number(record, position, tags[record.id]),
+                    number=f"{activity}-{position}",
+                    activity_number=activity,
                     tasks="、".join(record.tasks),
                     kind=item.kind,
                     caption=item.caption,
-                    date=record.date,
+                    date=item.date or record.date,
                     place=record.place,
                     activity=record.title,
                     record_id=record.id,
                     file=item.file,
                     url=item.url,
                     sha256=item.sha256 or "",
+                    origin=item.file,
                 )
             )
     return rows
@@ -339,8 +405,33 @@ def _requirement_rows(
     return rows
 
 
+_AGGREGATE_WORDS = {
+    "sum": "合计", "mean": "平均", "max": "最高", "min": "最低", "latest": "最近一次",
+    "count": "条数",
+}  # fmt: skip
+_FIELD_NAMES = {"participants": "参与人数", "records": "活动"}
+
+
+def metric_working(req: MetricReq, got: RequirementProgress, plan: Plan) -> str:
+    """How a metric's value was reached: 志愿服务时长合计 280 小时 ÷ 注册志愿者人数 80 人 = 3.5."""
+    from ..status import OP_WORDS, number
+
+    target = f"目标：{OP_WORDS[req.op]} {number(req.target)} {req.unit}".rstrip()
+    if got.raw is None:
+        return f"尚无数据；{target}"
+    field_name = _FIELD_NAMES.get(req.field, req.field)
+    figure = plan.figures.get(req.field)
+    raw = f"{number(got.raw)} {figure.unit if figure else ''}".rstrip()
+    head = f"{field_name}{_AGGREGATE_WORDS.get(req.aggregate, '')} {raw}"
+    if got.divisor is None or got.actual is None:
+        return f"{head}；{target}"
+    fact = plan.facts.get(req.per_fact or "")
+    per = f"{req.per_fact} {number(got.divisor)} {fact.unit if fact else ''}".rstrip()
+    value = f"{number(got.actual)} {req.unit}".rstrip()
+    return f"{head} ÷ {per} = {value}；{target}"
+
+
 def _metric_rows(plan: Plan, tasks: Sequence[Task], progress: PlanProgress) -> list[MetricRow]:
-    from ..model import MetricReq
     from ..status import describe
 
     by_id = {t.task_id: t for t in progress.tasks}
@@ -352,23 +443,54 @@ def _metric_rows(plan: Plan, tasks: Sequence[Task], progress: PlanProgress) -> l
         for req, req_progress in zip(task.requirements, got.requirements, strict=False):
             if not isinstance(req, MetricReq):
                 continue
-            target = getattr(req_progress, "target", None)
-            actual = getattr(req_progress, "actual", None)
+            target = req.target if req_progress.target is None else req_progress.target
             rows.append(
                 MetricRow(
                     task_id=task.id,
                     task_title=task.title,
                     name=req.name or req_progress.label,
                     description=describe(req, plan),
-                    target=f"{req.op} {format_number(req.target if target is None else target)}",
-                    actual=actual,
+                    target=f"{req.op} {format_number(target)}",
+                    actual=req_progress.actual,
                     unit=req.unit,
                     met=bool(req_progress.met),
                     progress=req_progress.progress,
                     reason=req_progress.reason,
+                    working=metric_working(req, req_progress, plan),
                 )
             )
     return rows
+
+
+def _sentence(got: RequirementProgress) -> str:
+    """Why one requirement is not met, as a sentence an inspector or a leader reads."""
+    missing = "、".join(got.missing)
+    if got.met:
+        return ""
+    if not missing:
+        return f"“{got.title}”：{got.reason}。"
+    if got.kind == "count":
+        return f"“{got.title}”在{missing}（共 {len(got.missing)} 个时段）未达到要求。"
+    if got.kind == "each_of":
+        return f"尚未开展{missing}。"
+    if got.kind in ("festival", "fixed_date"):
+        return f"{missing}前后没有开展活动。"
+    if got.kind == "deadline":
+        late = got.state.value == "滞后"
+        return f"“{got.title}”{'已过期限，' if late else ''}尚未完成。"
+    if got.kind == "evidence_set":
+        return f"有 {len(got.missing)} 条记录的佐证材料不齐全（{got.reason}）。"
+    return f"“{got.title}”：{got.reason}。"
+
+
+def reason_sentences(got: TaskProgress | None) -> str:
+    """A task's reason in whole sentences, one for each requirement that holds it back."""
+    if got is None:
+        return ""
+    if not got.requirements:
+        return got.reason + "。" if got.reason and got.state.value != "已完成" else ""
+    sentences = [_sentence(r) for r in got.requirements]
+    return "".join(s for s in sentences if s)
 
 
 def build(
@@ -377,6 +499,7 @@ def build(
     progress: PlanProgress,
     filters: Filters,
     commit: str | None = None,
+    sign_off: Mapping[str, str] | None = None,
 ) -> LedgerExport:
     """Arrange a plan, its records and their status into the rows of every export format."""
     section_ids = {s.id for s in plan.sections}
@@ -387,9 +510,10 @@ def build(
         if filters.section
         else None
     )
+    numbers = activity_numbers(r for r in records if r.date <= filters.as_of)
     kept = [r for r in records if _keep_record(r, filters, section_tasks)]
     kept.sort(key=lambda r: (r.date, r.id))
-    evidence = _evidence_rows(kept, plan)
+    evidence = _evidence_rows(kept, plan, numbers)
     by_record: dict[str, list[str]] = {}
     for row in evidence:
         by_record.setdefault(row.record_id, []).append(row.number)
@@ -405,6 +529,7 @@ def build(
         activities.append(
             ActivityRow(
                 seq=seq,
+                number=numbers[record.id],
                 record=record,
                 tasks="、".join(record.tasks),
                 figures=tuple(record.figures.get(n) for n in figure_names),
@@ -415,10 +540,9 @@ def build(
 
     by_task: dict[str, list[ActivityRow]] = {}
     for activity in activities:
-        for task_id in activity.record.tasks:
+        for task_id in dict.fromkeys(activity.record.tasks):
             by_task.setdefault(task_id, []).append(activity)
     task_progress = {t.task_id: t for t in progress.tasks}
-    position = {row.number: i for i, row in enumerate(evidence)}
     recorded = set(by_task)
     all_states: Counter[str] = Counter()
     blocks = []
@@ -431,26 +555,33 @@ def build(
                 continue
             seq += 1
             acts = by_task.get(task.id, [])
-            numbers = tuple(n for a in acts for n in a.evidence)
+            own = [a for a in acts if primary_task(a.record) == task.id]
+            own.sort(key=lambda a: a.number)
+            shared = [a for a in acts if primary_task(a.record) != task.id]
             rows.append(
                 TaskRow(
                     seq=seq,
                     task=task,
                     state=got.state.value if got else "",
                     progress=got.progress if got else "",
-                    reason=got.reason if got else "",
+                    reason=reason_sentences(got),
                     requirements=tuple(_requirement_rows(task, got, plan)),
                     activities=len(acts),
-                    evidence=tuple(sorted(set(numbers), key=position.__getitem__)),
+                    evidence=tuple(n for a in own for n in a.evidence),
+                    shared=tuple(
+                        (primary_task(a.record), a.evidence) for a in shared if a.evidence
+                    ),
                 )
             )
         if not rows:
             continue
         section_acts = _unique(a for row in rows for a in by_task.get(row.task.id, []))
+        own_ids = {row.task.id for row in rows}
+        own_acts = [a for a in section_acts if primary_task(a.record) in own_ids]
         states = Counter(row.state for row in rows)
         all_states.update(states)
         figures = {
-            name: sum(a.figures[i] or 0 for a in section_acts)
+            name: sum(a.figures[i] or 0 for a in own_acts)
             for i, name in enumerate(figure_names)
             if figure_units[i] not in RATE_UNITS
         }
@@ -460,11 +591,15 @@ def build(
                 tasks=tuple(rows),
                 activities=tuple(section_acts),
                 states=dict(states),
-                participants=sum(a.record.participants or 0 for a in section_acts),
+                participants=sum(a.record.participants or 0 for a in own_acts),
                 figures=figures,
                 metrics=tuple(_metric_rows(plan, [r.task for r in rows], progress)),
+                own=len(own_acts),
             )
         )
+    signed = {"填报单位": plan.organisation}
+    signed.update({SIGN_OFF[key]: value for key, value in plan.sign_off.items()})
+    signed.update({k: v for k, v in (sign_off or {}).items() if v})
     return LedgerExport(
         plan=plan,
         title=ledger_title(plan),
@@ -478,6 +613,7 @@ def build(
         figure_names=figure_names,
         figure_units=figure_units,
         states=dict(all_states),
+        sign_off=signed,
     )
 
 
