@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -49,7 +52,7 @@ def test_filters(cli, mini_ledger: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "统计截至 2022-03-01" in result.output
     assert len(sheet(out, "活动记录")) == 2
-    assert ("统计截至", "2022-03-01") in sheet(out, "封面")
+    assert ("统计截至", "2022-03-01", None, None) in sheet(out, "封面")
 
 
 @pytest.mark.parametrize(
@@ -77,24 +80,94 @@ def test_bad_options(
     assert not list(tmp_path.glob("*.xlsx"))
 
 
-def test_bundle_holds_the_workbook_and_evidence_by_number(
-    cli, mini_ledger: Path, tmp_path: Path
-) -> None:
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'(?:href|src)="([^"]+)"', html)
+
+
+def test_bundle_stands_alone(cli, mini_ledger: Path, tmp_path: Path) -> None:
     zipped = tmp_path / "移交.zip"
     result = cli("export", "--bundle", str(zipped), repo=mini_ledger)
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(zipped) as archive:
         names = set(archive.namelist())
-        assert names == {"台账-2022.xlsx", "佐证材料/7.1-0305-0001-01/照片-1.png"}
-        assert (
-            archive.read("佐证材料/7.1-0305-0001-01/照片-1.png")
-            == (mini_ledger / PHOTO).read_bytes()
-        )
+        assert names == {
+            "台账-2022.xlsx", "台账-2022.html", "index.html", "佐证材料/7.1-01-1/照片-1.png",
+        }  # fmt: skip
+        assert archive.read("佐证材料/7.1-01-1/照片-1.png") == (mini_ledger / PHOTO).read_bytes()
         archive.extractall(tmp_path / "open")
-    ws = openpyxl.load_workbook(tmp_path / "open" / "台账-2022.xlsx")["佐证材料目录"]
-    assert ws["B3"].value == "7.1-0305-0001-01"
-    assert ws["B3"].hyperlink.target == "佐证材料/7.1-0305-0001-01/照片-1.png"
-    assert (tmp_path / "open" / ws["B3"].hyperlink.target).is_file()
+    opened = tmp_path / "open"
+    ws = openpyxl.load_workbook(opened / "台账-2022.xlsx")["佐证材料目录"]
+    assert ws["B3"].value == "7.1-01-1"
+    assert ws["B3"].hyperlink.target == "佐证材料/7.1-01-1/照片-1.png"
+    assert ws["I3"].value == "佐证材料/7.1-01-1/照片-1.png"  # 存放位置: where it is in the zip
+    for row in range(3, ws.max_row + 1):
+        place, link = ws.cell(row, 9).value, ws.cell(row, 2).hyperlink
+        assert place.startswith("https://") or (opened / place).is_file(), place
+        assert link is not None
+        assert link.target.startswith("https://") or (opened / link.target).is_file()
+    index = (opened / "index.html").read_text(encoding="utf-8")
+    assert ">7.1-01-1</a>" in index and ">7.1-01-2</a>" in index
+    for page in ("index.html", "台账-2022.html"):
+        for href in _hrefs((opened / page).read_text(encoding="utf-8")):
+            assert href.startswith("https://") or (opened / href).is_file(), (page, href)
+
+
+def test_redact_masks_id_and_mobile_numbers_everywhere(
+    cli, mini_ledger: Path, tmp_path: Path
+) -> None:
+    identity, mobile = "11010519491231002X", "13912345678"
+    folder = mini_ledger / "records" / "2022"
+    evidence = folder / "20220310-走访-00cd"
+    evidence.mkdir()
+    (evidence / f"慰问{mobile}.txt").write_text("名单", encoding="utf-8")
+    digest = hashlib.sha256("名单".encode()).hexdigest()
+    (folder / "20220310-走访-00cd.yaml").write_text(
+        f'schema_version: 1\ndate: 2022-03-10\ntasks: ["7.1"]\ntype: 志愿服务\n'
+        f"title: 走访困难户（联系电话{mobile}）\nunit: 团委\nplace: 身份证号{identity}家中\n"
+        f"summary: 户主身份证 {identity}，手机 {mobile}。\n"
+        f"extra: {{联系人: 张某某 {mobile}}}\n"
+        f"evidence:\n  - file: records/2022/20220310-走访-00cd/慰问{mobile}.txt\n"
+        f"    kind: 其他\n    caption: 户主 {identity}\n    sha256: {digest}\n",
+        encoding="utf-8",
+    )
+    outputs = {
+        "t.xlsx": ["-o", str(tmp_path / "t.xlsx")],
+        "t.html": ["-f", "html", "-o", str(tmp_path / "t.html")],
+        "t.md": ["-f", "md", "-o", str(tmp_path / "t.md")],
+        "s.md": ["-t", "summary", "-o", str(tmp_path / "s.md")],
+        "b.zip": ["--bundle", str(tmp_path / "b.zip")],
+    }
+
+    def texts(name: str) -> str:
+        """Every byte of an output as text: zip members' names and contents, unpacked."""
+        path = tmp_path / name
+        if not zipfile.is_zipfile(path):
+            return path.read_text(encoding="utf-8")
+        with zipfile.ZipFile(path) as archive:
+            parts = list(archive.namelist())
+            for member in archive.namelist():
+                data = archive.read(member)
+                if zipfile.is_zipfile(io.BytesIO(data)):
+                    with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                        parts += [
+                            inner.read(m).decode("utf-8", "replace") for m in inner.namelist()
+                        ]
+                elif not member.startswith("佐证材料/"):
+                    parts.append(data.decode("utf-8", "replace"))
+            return "\n".join(parts)
+
+    for name, args in outputs.items():
+        assert cli("export", *args, repo=mini_ledger).exit_code == 0
+        assert identity in texts(name) or mobile in texts(name), name  # present unless redacted
+        result = cli("export", *args, "--redact", repo=mini_ledger)
+        assert result.exit_code == 0, result.output
+        text = texts(name).replace("\\*", "*")  # Markdown escapes the mask's stars
+        assert identity not in text and mobile not in text, name
+        assert "110***********002X" in text or "139****5678" in text, name
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        # In file names the mask is “x”: Windows reserves “*”.
+        assert "佐证材料/7.1-02-1/慰问139xxxx5678.txt" in archive.namelist()
+        assert archive.read("佐证材料/7.1-02-1/慰问139xxxx5678.txt").decode() == "名单"
 
 
 def test_bundle_refuses_missing_evidence(cli, mini_ledger: Path, tmp_path: Path) -> None:
@@ -102,7 +175,7 @@ def test_bundle_refuses_missing_evidence(cli, mini_ledger: Path, tmp_path: Path)
     zipped = tmp_path / "移交.zip"
     result = cli("export", "--bundle", str(zipped), repo=mini_ledger)
     assert result.exit_code == 1
-    assert "7.1-0305-0001-01" in result.output and "不存在" in result.output
+    assert "7.1-01-1" in result.output and "不存在" in result.output
     assert not zipped.exists()
 
 
@@ -120,7 +193,8 @@ def test_repository_ledger_matches_status(cli, tmp_path: Path) -> None:
     ]
     records = sorted(p.stem for p in (REPO_ROOT / "records" / "2022").glob("*.yaml"))
     log = book.get_sheet_by_name("活动记录").to_python()[2:]
-    assert sorted(Path(r[-1]).stem for r in log) == records
+    assert len(log) == len(records)
+    assert len({r[1] for r in log}) == len(records)  # every 活动编号 is unique
     catalogue = book.get_sheet_by_name("佐证材料目录").to_python()[2:]
     items = sum(
         (REPO_ROOT / "records" / "2022" / f"{stem}.yaml").read_text(encoding="utf-8").count("kind:")
@@ -128,3 +202,8 @@ def test_repository_ledger_matches_status(cli, tmp_path: Path) -> None:
     )
     assert len(catalogue) == items
     assert len({r[1] for r in catalogue}) == items  # every 材料编号 is unique
+    assert all(re.fullmatch(r"\d+(\.\d+)?-\d{2,}-\d+", r[1]) for r in catalogue)
+    for row in index:  # a task's row lists its own materials; others only as “另见”
+        for line in str(row[9]).split("\n")[1:]:
+            if not line.startswith("另见"):
+                assert line.startswith(f"{row[1]}-"), (row[1], line)

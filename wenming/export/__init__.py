@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Severity, WenmingError
+from .redact import mask, redact_export
 from .rows import NUMBERING_NOTE, EvidenceRow, Filters, LedgerExport, default_name
 
 if TYPE_CHECKING:
@@ -73,8 +74,6 @@ def prepare(
     filters = Filters(progress.as_of, unit, section, start, end)
     data = build(plan, records, progress, filters, head_commit(root), sign_off)
     if redact:
-        from .redact import redact_export
-
         data = redact_export(data)
     return Prepared(data, root, errors, redact)
 
@@ -84,6 +83,8 @@ def relative_links(prepared: Prepared, folder: Path) -> dict[str, str]:
     links = {}
     base = folder.resolve()
     for item in prepared.data.evidence:
+        if prepared.redacted and item.origin and mask(item.origin) != item.origin:
+            continue  # the real file's name holds a personal number: shown as plain text only
         if item.origin:
             target = (prepared.root / item.origin).resolve()
             try:
@@ -102,7 +103,8 @@ def ledger_places(data: LedgerExport) -> dict[str, str]:
 
 def bundle_path(item: EvidenceRow) -> str:
     """Where an evidence file sits inside a bundle: a folder named by its 材料编号."""
-    return f"{EVIDENCE_FOLDER}/{item.number}/{item.name}"
+    # A masked name (139****5678) cannot be a file name on Windows, where `*` is reserved.
+    return f"{EVIDENCE_FOLDER}/{item.number}/{item.name.replace('*', 'x')}"
 
 
 def bundle_places(data: LedgerExport) -> dict[str, str]:

@@ -470,7 +470,8 @@ def _sentence(got: RequirementProgress) -> str:
     if not missing:
         return f"“{got.title}”：{got.reason}。"
     if got.kind == "count":
-        return f"“{got.title}”在{missing}（共 {len(got.missing)} 个时段）未达到要求。"
+        count = f"（共 {len(got.missing)} 个时段）" if len(got.missing) > 1 else ""
+        return f"“{got.title}”在{missing}{count}未达到要求。"
     if got.kind == "each_of":
         return f"尚未开展{missing}。"
     if got.kind in ("festival", "fixed_date"):

@@ -220,6 +220,8 @@ class _Sheet:
             style = "link" if link else "date" if isinstance(value, date) else None
             style = style or ("body_center" if column.align == "center" else "body")
             made._style = copy(self.styles[style])
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                made.quotePrefix = True  # stays text when someone edits the cell in Excel
             if link:
                 made.hyperlink = link
             cells.append(made)
