@@ -22,6 +22,7 @@ NUMBERING_NOTE = (
     "材料；活动编号即前两段（7.1-05）。同时归入几项任务的活动按它的第一项任务编号，其他任务的"
     "总表中以“另见”注明。",
 )
+LISTED_ACTIVITIES = 8  # a task row lists this many activities' numbers, else their range
 SIGN_LABELS = ("填报单位", "填报人", "审核人", "联系电话", "填报日期")
 
 
@@ -134,20 +135,42 @@ class TaskRow:
 
     @property
     def evidence_groups(self) -> list[str]:
-        """This task's own 材料编号, one line per activity (`7.1-05-1～3`)."""
-        return compact_numbers(self.evidence).split("\n") if self.evidence else []
+        """This task's own 材料编号, an activity's items together (`7.1-05-1～3`); for a busy
+        task the first and last number, which the catalogue's order makes enough to follow."""
+        if not self.evidence:
+            return []
+        groups = compact_numbers(self.evidence).split("\n")
+        if len(groups) <= LISTED_ACTIVITIES:
+            return groups
+        return [f"{self.evidence[0]} 至 {self.evidence[-1]}"]
+
+    @property
+    def evidence_head(self) -> str:
+        activities = len({n.rpartition("-")[0] for n in self.evidence})
+        return f"共 {len(self.evidence)} 件" + (
+            f"（{activities} 次活动）" if activities > 1 else ""
+        )
 
     @property
     def shared_lines(self) -> list[str]:
         """Materials of activities numbered under another task that count here too."""
-        return [
-            f"另见 {compact_numbers(numbers).replace(chr(10), '、')}（与任务 {task_id} 共用的活动）"
-            for task_id, numbers in self.shared
-        ]
+        by_task: dict[str, list[str]] = {}
+        for task_id, numbers in self.shared:
+            by_task.setdefault(task_id, []).extend(numbers)
+        lines = []
+        for task_id, numbers in by_task.items():
+            groups = compact_numbers(numbers).split("\n")
+            listed = (
+                "、".join(groups)
+                if len(groups) <= LISTED_ACTIVITIES
+                else (f"{numbers[0]} 等 {len(numbers)} 件")
+            )
+            lines.append(f"另见 {listed}（与任务 {task_id} 共用的活动）")
+        return lines
 
     @property
     def evidence_text(self) -> str:
-        lines = [f"共 {len(self.evidence)} 件", *self.evidence_groups] if self.evidence else []
+        lines = [self.evidence_head, "、".join(self.evidence_groups)] if self.evidence else []
         return "\n".join(lines + self.shared_lines) or "无"
 
     @property

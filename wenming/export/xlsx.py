@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ MARGIN_BOTTOM = 0.8
 HEADER_AT = 0.3
 FOOTER_AT = 0.3
 PAGE_SLACK = 0.99  # fill pages to 99 %, so a rounding in the viewer never adds a page
+MAX_LINKS = 65_530  # Excel's limit of hyperlinks in one worksheet; later numbers stay plain
 
 Progress = Callable[[int], None]
 # Characters an XML 1.0 file cannot hold (C0 controls but tab and newlines, surrogates, U+FFFE/F).
@@ -62,12 +62,16 @@ class Column:
     def pixels(self) -> float:
         return self.width * 7 + 5
 
+    @property
+    def style(self) -> str:
+        return "body_center" if self.align == "center" else "body"
+
 
 TASK_COLUMNS = (
     Column("序号", 5, "center"), Column("编号", 6, "center"), Column("创建内容", 12),
-    Column("工作任务", 46), Column("牵头单位", 10), Column("配合单位", 12),
-    Column("工作要求", 26), Column("完成情况", 16), Column("活动次数", 6, "center"),
-    Column("佐证材料", 18), Column("备注", 24),
+    Column("工作任务", 42), Column("牵头单位", 10), Column("配合单位", 12),
+    Column("工作要求", 26), Column("完成情况", 19), Column("活动次数", 6, "center"),
+    Column("佐证材料", 20), Column("备注", 22),
 )  # fmt: skip
 ACTIVITY_HEAD = (
     Column("序号", 5, "center"), Column("活动编号", 9, "center"), Column("日期", 11, "center"),
@@ -109,6 +113,8 @@ def text_pixels(text: str) -> float:
 def line_count(text: str, pixels: float) -> int:
     """Lines `text` wraps to in a column `pixels` wide (LibreOffice's and Excel's wrapping)."""
     usable = max(pixels - PADDING_PX, WIDE_PX)
+    if len(text) * WIDE_PX <= usable and "\n" not in text:
+        return 1  # short enough even if every character were wide
     lines = 0
     for part in text.split("\n"):
         width = text_pixels(part)
@@ -116,15 +122,17 @@ def line_count(text: str, pixels: float) -> int:
             lines += 1
             continue
         # A wrapped line ends short of the edge: by half a character on average in CJK text
-        # (a closing mark may not start a line), by up to a word in Latin text.
+        # (a closing mark may not start a line), by part of a word in Latin text.
         latin = len(part) - len(_WIDE.findall(part)) > len(part) / 2
-        fill = usable * 0.8 if latin else usable - WIDE_PX / 2
+        fill = usable - (4 * NARROW_PX if latin else WIDE_PX / 2)
         lines += math.ceil(width / max(fill, WIDE_PX))
     return lines
 
 
 def row_height(lines: int) -> float:
-    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + ROW_PADDING)
+    """Points for `lines` of text, on whole pixels (0.75 pt), as the file stores heights."""
+    points = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + ROW_PADDING)
+    return math.floor(points * 4 / 3) * 0.75
 
 
 def page_capacity(columns: Sequence[Column], landscape: bool = True) -> float:
@@ -138,131 +146,36 @@ def page_capacity(columns: Sequence[Column], landscape: bool = True) -> float:
     return PAGE_SLACK * printable_height / scale
 
 
-class _Sheet:
-    """One write-only sheet: rows appended in order, each as tall as its wrapped text, and a
-    manual page break wherever a page fills, so a section heading never ends a page."""
-
-    def __init__(self, book: _Book, title: str, columns: Sequence[Column], heading: str) -> None:
-        from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
-        self.book = book
-        self.columns = columns
-        self.ws: Any = book.wb.create_sheet(title)
-        self.title = title
-        self.row = 0
-        self.last_col = get_column_letter(len(columns))
-        self.letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
-        for letter, column in zip(self.letters, columns, strict=True):
-            self.ws.column_dimensions[letter].width = column.width
-        self.ws.freeze_panes = "A3"
-        print_setup(self.ws, "2:2")
-        self.capacity = page_capacity(columns)
-        self.head_height = 2 * LINE_HEIGHT + ROW_PADDING
-        self.ws.merged_cells.add(f"A1:{self.last_col}1")
-        self.append_raw([self.cell(heading, "title")], height=30)
-        self.append_raw([self.cell(c.header, "head") for c in columns], height=self.head_height)
-        self.used = 30 + self.head_height
-        self.pending: str | None = None  # a banner waiting to see whether its row fits
-        self.styles = {
-            name: book.style_of(self.ws, name) for name in ("body", "body_center", "link", "date")
-        }
-
-    def cell(self, value: object, style: str, link: str | None = None) -> Any:
-        """A cell with a named style; for the few cells that are not plain body cells."""
-        made = self._value_cell(value)
-        if isinstance(value, date):
-            style = "date"
-        made._style = copy(self.book.style_of(self.ws, style))
-        if link:
-            made.hyperlink = link
-        return made
-
-    def _value_cell(self, value: object) -> Any:
-        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-
-        if isinstance(value, (int, float, date)) and not isinstance(value, bool):
-            return WriteOnlyCell(self.ws, value=value)
-        text = clean_text(value)
-        made = WriteOnlyCell(self.ws, value=text)
-        made.data_type = "s"  # record text is data, never a formula, whatever it starts with
-        return made
-
-    def append_raw(self, cells: list[Any], height: float | None = None) -> None:
-        self.row += 1
-        if height is not None:
-            self.ws.row_dimensions[self.row].height = height
-        self.ws.append(cells)
-
-    def _fit(self, height: float) -> None:
-        """Start a new page before a row (and its waiting banner) that would overflow this one."""
-        from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
-
-        banner = LINE_HEIGHT + 8 if self.pending is not None else 0
-        if self.used + banner + height > self.capacity and self.used > 30 + self.head_height:
-            self.ws.row_breaks.append(Break(id=self.row))
-            self.used = self.head_height  # the header row repeats on every page
-        self.used += banner + height
-        if self.pending is not None:
-            self._write_banner(self.pending)
-            self.pending = None
-
-    def append(self, values: Sequence[object], links: Mapping[int, str] | None = None) -> None:
-        """One body row; long text is cut at the cell limit and continued on the 长文本 sheet."""
-        cells, lines = [], 1
-        for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
-            if isinstance(value, str):
-                if len(value) > CELL_LIMIT:
-                    where = f"{self.title}!{self.letters[index]}{self.row + 1}"
-                    value = self.book.continue_long(where, clean_text(value))
-                lines = max(lines, line_count(value, column.pixels))
-            link = links.get(index) if links else None
-            made = self._value_cell(value)
-            style = "link" if link else "date" if isinstance(value, date) else None
-            style = style or ("body_center" if column.align == "center" else "body")
-            made._style = copy(self.styles[style])
-            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                made.quotePrefix = True  # stays text when someone edits the cell in Excel
-            if link:
-                made.hyperlink = link
-            cells.append(made)
-        height = row_height(lines)
-        self._fit(height)
-        self.append_raw(cells, height)
-
-    def banner(self, text: str) -> None:
-        """A section heading, written with the row after it so both land on one page."""
-        self.pending = text
-
-    def _write_banner(self, text: str) -> None:
-        self.ws.merged_cells.add(f"A{self.row + 1}:{self.last_col}{self.row + 1}")
-        cells = [self.cell(text, "banner")] + [self.cell("", "banner") for _ in self.columns[1:]]
-        self.append_raw(cells, height=LINE_HEIGHT + 8)
-
-    def finish(self) -> None:
-        if self.pending is not None:
-            self._fit(0)
-        self.ws.auto_filter.ref = f"A2:{self.last_col}{max(self.row, 2)}"
-        self.ws.print_area = f"A1:{self.last_col}{max(self.row, 2)}"
-
-
 class _Book:
-    def __init__(self) -> None:
-        from openpyxl import Workbook  # type: ignore[import-untyped]
+    """The workbook being written, streamed row by row, with its cell formats made once."""
 
-        self.wb: Any = Workbook(write_only=True)
+    def __init__(self, path: Path) -> None:
+        import xlsxwriter
+
+        # Rows go to disk as they are written, and text is never read as a formula, a number
+        # or a link: record text is data whatever it looks like.
+        self.wb: Any = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "tmpdir": str(path.parent),
+            },
+        )
         self.long: list[tuple[str, int, str]] = []
-        self._styles: dict[str, Any] = {}
-        _add_styles(self.wb)
+        self.formats: dict[tuple[str, bool], Any] = {}
 
-    def style_of(self, ws: Any, name: str) -> Any:
-        """The style array of a named style, made once: openpyxl's per-cell lookup is slow."""
-        from openpyxl.cell import WriteOnlyCell
-
-        if name not in self._styles:
-            made = WriteOnlyCell(ws, value="")
-            made.style = name
-            self._styles[name] = made._style
-        return self._styles[name]
+    def format(self, name: str, quoted: bool = False) -> Any:
+        """The cell format of a style, made once and shared by every cell that uses it."""
+        key = (name, quoted)
+        if key not in self.formats:
+            spec = dict(STYLES[name])
+            if quoted:
+                spec["quote_prefix"] = True  # stays text when someone edits the cell
+            self.formats[key] = self.wb.add_format(spec)
+        return self.formats[key]
 
     def continue_long(self, where: str, text: str) -> str:
         chunks = [text[i : i + CELL_LIMIT] for i in range(0, len(text), CELL_LIMIT)]
@@ -275,80 +188,180 @@ class _Book:
             return
         sheet = _Sheet(self, LONG_SHEET, LONG_COLUMNS, "超出单元格长度的全文（按段接续）")
         for where, number, chunk in self.long:
-            cells = [sheet.cell(where, "body"), sheet.cell(number, "body_center")]
-            cells.append(sheet.cell(chunk, "body"))
-            sheet.append_raw(cells, MAX_ROW_HEIGHT)
+            sheet.append([where, number, chunk], height=MAX_ROW_HEIGHT)
         sheet.finish()
 
-
-def _add_styles(wb: Any) -> None:
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side  # type: ignore[import-untyped]
-
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    font = Font(name=FONT_NAME, size=FONT_SIZE)
-
-    def style(name: str, **attrs: Any) -> None:
-        named = NamedStyle(name=name)
-        named.font = attrs.pop("font", font)
-        named.border = attrs.pop("border", border)
-        named.alignment = attrs.pop("alignment", Alignment(vertical="top", wrap_text=True))
-        for key, value in attrs.items():
-            setattr(named, key, value)
-        wb.add_named_style(named)
-
-    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    style("title", font=Font(name=FONT_NAME, size=16, bold=True), border=Border(),
-          alignment=centred)  # fmt: skip
-    style("head", font=Font(name=FONT_NAME, size=FONT_SIZE, bold=True), alignment=centred,
-          fill=PatternFill("solid", fgColor="D9D9D9"))  # fmt: skip
-    style("banner", font=Font(name=FONT_NAME, size=FONT_SIZE + 1, bold=True),
-          alignment=Alignment(vertical="center", wrap_text=True),
-          fill=PatternFill("solid", fgColor="F2F2F2"))  # fmt: skip
-    style("body")
-    style("body_center", alignment=Alignment(horizontal="center", vertical="top", wrap_text=True))
-    style("date", alignment=Alignment(horizontal="center", vertical="top", wrap_text=True),
-          number_format="yyyy-mm-dd")  # fmt: skip
-    style("link", font=Font(name=FONT_NAME, size=FONT_SIZE, color="0563C1", underline="single"),
-          alignment=Alignment(horizontal="center", vertical="top", wrap_text=True))  # fmt: skip
-    style("label", font=Font(name=FONT_NAME, size=12, bold=True), border=Border(),
-          alignment=Alignment(horizontal="right", vertical="center", wrap_text=True))  # fmt: skip
-    style("value", font=Font(name=FONT_NAME, size=12), border=Border(),
-          alignment=Alignment(vertical="center", wrap_text=True))  # fmt: skip
-    style("blank", font=Font(name=FONT_NAME, size=12), border=Border(bottom=thin),
-          alignment=Alignment(vertical="center", wrap_text=True))  # fmt: skip
-    style("seal", font=Font(name=FONT_NAME, size=12, color="808080"), border=border,
-          alignment=centred)  # fmt: skip
+    def close(self) -> None:
+        try:
+            self.wb.close()
+        finally:
+            self.wb.fileclosed = True  # a failed close is reported once, not again on exit
 
 
-def print_setup(ws: Any, title_rows: str | None, landscape: bool = True) -> None:
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
-    ws.page_margins.top = MARGIN_TOP
-    ws.page_margins.bottom = MARGIN_BOTTOM
-    ws.page_margins.header = HEADER_AT
-    ws.page_margins.footer = FOOTER_AT
-    ws.print_options.horizontalCentered = True
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.oddFooter.center.font = FONT_NAME
-    ws.oddFooter.center.size = 9
+_BORDER = {"border": 1, "font_name": FONT_NAME, "font_size": FONT_SIZE, "text_wrap": True}
+STYLES: dict[str, dict[str, object]] = {
+    "title": {"font_name": FONT_NAME, "font_size": 16, "bold": True, "align": "center",
+              "valign": "vcenter", "text_wrap": True},
+    "head": {**_BORDER, "bold": True, "align": "center", "valign": "vcenter",
+             "bg_color": "#D9D9D9"},
+    "banner": {**_BORDER, "font_size": FONT_SIZE + 1, "bold": True, "valign": "vcenter",
+               "bg_color": "#F2F2F2"},
+    "body": {**_BORDER, "valign": "top"},
+    "body_center": {**_BORDER, "valign": "top", "align": "center"},
+    "date": {**_BORDER, "valign": "top", "align": "center", "num_format": "yyyy-mm-dd"},
+    "link": {**_BORDER, "valign": "top", "align": "center", "font_color": "#0563C1",
+             "underline": 1},
+    "label": {"font_name": FONT_NAME, "font_size": 12, "bold": True, "align": "right",
+              "valign": "vcenter", "text_wrap": True},
+    "value": {"font_name": FONT_NAME, "font_size": 12, "valign": "vcenter", "text_wrap": True},
+    "blank": {"font_name": FONT_NAME, "font_size": 12, "valign": "vcenter", "bottom": 1},
+    "seal": {"font_name": FONT_NAME, "font_size": 12, "font_color": "#808080", "border": 1,
+             "border_color": "#808080", "align": "center", "valign": "vcenter"},
+}  # fmt: skip
 
 
-COVER_WIDTHS = (18, 36, 18, 26)  # label, value, label, value of the sign-off block
+class _Sheet:
+    """One streamed sheet: rows appended in order, each as tall as its wrapped text, and a
+    manual page break wherever a page fills, so a section heading never ends a page."""
+
+    def __init__(self, book: _Book, title: str, columns: Sequence[Column], heading: str) -> None:
+        self.book = book
+        self.columns = columns
+        self.ws: Any = book.wb.add_worksheet(title)
+        self.title = title
+        self.row = 0  # rows written so far; the next is row `self.row` counted from 0
+        self.last = len(columns) - 1
+        for index, column in enumerate(columns):
+            self.ws.set_column(index, index, column.width)
+        self.ws.freeze_panes(2, 0)
+        print_setup(self.ws, repeat_row=1)
+        self.capacity = page_capacity(columns)
+        self.head_height = 2 * LINE_HEIGHT + ROW_PADDING
+        self.breaks: list[int] = []
+        self.links = 0
+        self.ws.set_row(0, 30)
+        self.ws.merge_range(0, 0, 0, self.last, clean_text(heading), book.format("title"))
+        self.ws.set_row(1, self.head_height)
+        for index, column in enumerate(columns):
+            self.ws.write_string(1, index, column.header, book.format("head"))
+        self.row = 2
+        self.used = 30 + self.head_height
+        self.pending: str | None = None  # a banner waiting to see whether its row fits
+        self.plain = [book.format(column.style) for column in columns]
+
+    def _fit(self, height: float) -> None:
+        """Start a new page before a row (and its waiting banner) that would overflow this one."""
+        banner = LINE_HEIGHT + 8 if self.pending is not None else 0
+        if self.used + banner + height > self.capacity and self.used > 30 + self.head_height:
+            self.breaks.append(self.row)  # Excel's break id: the last row of the page, from 1
+            self.used = self.head_height  # the header row repeats on every page
+        self.used += banner + height
+        if self.pending is not None:
+            self._write_banner(self.pending)
+            self.pending = None
+
+    def append(
+        self,
+        values: Sequence[object],
+        links: Mapping[int, str] | None = None,
+        height: float | None = None,
+    ) -> None:
+        """One body row; long text is cut at the cell limit and continued on the 长文本 sheet."""
+        texts: list[object] = []
+        lines = 1
+        for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
+            if isinstance(value, str):
+                value = clean_text(value)
+                if len(value) > CELL_LIMIT:
+                    where = f"{self.title}!{_letter(index)}{self.row + 1}"
+                    value = self.book.continue_long(where, value)
+                lines = max(lines, line_count(value, column.pixels))
+            texts.append(value)
+        tall = height if height is not None else row_height(lines)
+        self._fit(tall)
+        row, ws, book = self.row, self.ws, self.book
+        ws.set_row(row, tall)
+        for index, value in enumerate(texts):
+            link = links.get(index) if links else None
+            if link and self.links < MAX_LINKS:
+                self.links += 1
+                ws.write_url(row, index, _url(link), book.format("link"), str(value))
+            elif isinstance(value, str):
+                quoted = value.startswith(FORMULA_STARTS)
+                fmt = book.format(self.columns[index].style, True) if quoted else self.plain[index]
+                ws.write_string(row, index, value, fmt) if value else ws.write_blank(
+                    row, index, None, fmt
+                )
+            elif isinstance(value, date):
+                ws.write_datetime(row, index, datetime(value.year, value.month, value.day),
+                                  book.format("date"))  # fmt: skip
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(row, index, value, self.plain[index])
+            else:
+                ws.write_blank(row, index, None, self.plain[index])
+        self.row += 1
+
+    def banner(self, text: str) -> None:
+        """A section heading, written with the row after it so both land on one page."""
+        self.pending = text
+
+    def _write_banner(self, text: str) -> None:
+        self.ws.set_row(self.row, LINE_HEIGHT + 8)
+        self.ws.merge_range(
+            self.row, 0, self.row, self.last, clean_text(text), self.book.format("banner")
+        )
+        self.row += 1
+
+    def finish(self) -> None:
+        if self.pending is not None:
+            self._fit(0)
+        last_row = max(self.row - 1, 1)
+        self.ws.autofilter(1, 0, last_row, self.last)
+        self.ws.print_area(0, 0, last_row, self.last)
+        self.ws.set_h_pagebreaks(self.breaks)
+
+
+def _letter(index: int) -> str:
+    """The column letter of a 0-based index (A … Z, AA …)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _url(link: str) -> str:
+    """A link as XlsxWriter takes it: web addresses as they are, files as relative paths."""
+    if link.startswith(("http://", "https://", "ftp://", "mailto:", "file://")):
+        return link
+    return "external:" + link
+
+
+def print_setup(ws: Any, repeat_row: int | None = None, landscape: bool = True) -> None:
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
+    ws.set_header("", {"margin": HEADER_AT})
+    ws.set_footer(f'&C&"{FONT_NAME}"&9第 &P 页 共 &N 页', {"margin": FOOTER_AT})
+    ws.center_horizontally()
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row)
+
+
+COVER_WIDTHS = (22, 34, 18, 26)  # label, value, label, value of the sign-off block
 
 
 def _cover(book: _Book, data: LedgerExport, extra: Sequence[tuple[str, str]]) -> None:
     """Portrait cover: title, what the 台账 holds, then the sign-off lines and a stamp box."""
-    ws = book.wb.create_sheet("封面")
-    for letter, width in zip("ABCD", COVER_WIDTHS, strict=True):
-        ws.column_dimensions[letter].width = width
-    print_setup(ws, None, landscape=False)
+    ws = book.wb.add_worksheet("封面")
+    for index, width in enumerate(COVER_WIDTHS):
+        ws.set_column(index, index, width)
+    print_setup(ws, landscape=False)
     value_px = sum(w * 7 + 5 for w in COVER_WIDTHS[1:])
     plan = data.plan
     states = "；".join(f"{name} {count} 项" for name, count in data.states.items() if name)
@@ -370,40 +383,36 @@ def _cover(book: _Book, data: LedgerExport, extra: Sequence[tuple[str, str]]) ->
     rows.append(("台账版本（git 提交）", data.commit or "（台账不在 git 仓库中，无提交号）"))
     rows.extend(extra)
 
-    def cell(value: str, style: str) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-
-        made = WriteOnlyCell(ws, value=clean_text(value))
-        made.data_type = "s"
-        made.style = style
-        return made
-
     line = 0
 
-    def append(cells: list[Any], height: float, merge: str | None = None) -> None:
+    def put(
+        height: float, *cells: tuple[int, str, str], merge: tuple[int, int] | None = None
+    ) -> None:
+        """One row: (column, text, style) cells; `merge` spans the row's first cell."""
         nonlocal line
+        ws.set_row(line, height)
+        for column, text, style in cells:
+            if merge and column == merge[0]:
+                ws.merge_range(line, merge[0], line, merge[1], clean_text(text), book.format(style))
+            else:
+                ws.write_string(line, column, clean_text(text), book.format(style))
         line += 1
-        ws.row_dimensions[line].height = height
-        if merge:
-            ws.merged_cells.add(merge.format(n=line))
-        ws.append(cells)
 
-    append([cell(data.title, "title")], 90, "A{n}:D{n}")
-    append([], 20)
+    put(90, (0, data.title, "title"), merge=(0, 3))
+    put(20)
     for label, value in rows:
         lines = line_count(value, value_px)
-        append([cell(label, "label"), cell(value, "value")], lines * 18 + 8, "B{n}:D{n}")
-    append([], 30)
-    signed = {**data.sign_off}
-    pairs = [("填报单位", "填报日期"), ("填报人", "审核人"), ("联系电话", "")]
-    for left, right in pairs:
-        cells = [cell(f"{left}：", "label"), cell(signed.get(left, ""), "blank")]
+        put(lines * 18 + 8, (0, label, "label"), (1, value, "value"), merge=(1, 3))
+    put(30)
+    signed = data.sign_off
+    for left, right in (("填报单位", "填报日期"), ("填报人", "审核人"), ("联系电话", "")):
+        cells = [(0, f"{left}：", "label"), (1, signed.get(left, ""), "blank")]
         if right:
-            cells += [cell(f"{right}：", "label"), cell(signed.get(right, ""), "blank")]
-        append(cells, 34)
-    append([], 24)
-    append([cell("", "value"), cell("", "value"), cell("（单位盖章）", "seal")], 110, "C{n}:D{n}")
-    ws.print_area = f"A1:D{line}"
+            cells += [(2, f"{right}：", "label"), (3, signed.get(right, ""), "blank")]
+        put(34, *cells)
+    put(24)
+    put(110, (2, "（单位盖章）", "seal"), merge=(2, 3))
+    ws.print_area(0, 0, line - 1, 3)
 
 
 def write_workbook(
@@ -416,9 +425,22 @@ def write_workbook(
 ) -> None:
     """Write the workbook; `links` maps 材料编号 to the href of its file or URL, `places` to
     the 存放位置 an inspector reads (the ledger path, or the path inside a bundle)."""
-    book = _Book()
+    book = _Book(path)
+    try:
+        _fill(book, data, links, places, notes, progress or (lambda n: None))
+    finally:
+        book.close()
+
+
+def _fill(
+    book: _Book,
+    data: LedgerExport,
+    links: Mapping[str, str],
+    places: Mapping[str, str],
+    notes: Sequence[tuple[str, str]],
+    tick: Progress,
+) -> None:
     _cover(book, data, notes)
-    tick = progress or (lambda n: None)
 
     index = _Sheet(book, "台账总表", TASK_COLUMNS, f"{data.title}（总表）")
     for block in data.sections:
@@ -482,4 +504,3 @@ def write_workbook(
     check.finish()
 
     book.finish_long()
-    book.wb.save(path)
