@@ -78,6 +78,22 @@ def head_commit(root: Path) -> str | None:
     return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
+def git_dir(root: Path) -> Path | None:
+    """The repository's own folder (`.git`, or a worktree's), or None outside git."""
+    if not available():
+        return None
+    done = _run(root, "rev-parse", "--absolute-git-dir")
+    return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
+
+
+def tracked(root: Path, rel: str) -> bool:
+    """True when git tracks the file `rel` (relative to `root`); False outside git."""
+    if not available():
+        return False
+    done = _run(root, "ls-files", "-z", "--", f":(literal){rel}")
+    return done.returncode == 0 and bool(done.stdout.strip("\0"))
+
+
 def identity(root: Path) -> tuple[str | None, str | None]:
     """The author name and email git would use from the environment or config (no guessing)."""
     values: list[str | None] = []

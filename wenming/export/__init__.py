@@ -127,8 +127,30 @@ def _atomic(path: Path) -> Iterator[Path]:
         os.umask(mask)
         temp.chmod(0o666 & ~mask)  # mkstemp makes owner-only files; outputs are ordinary files
         temp.replace(path)
+    except BaseException as exc:
+        _discard_writers(exc)
+        raise
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _discard_writers(exc: BaseException) -> None:
+    """Drop what a failed write left open, now and quietly.
+
+    openpyxl leaves its zip archive and worksheet writers open when a write fails (a full
+    disk): their finalisers retry the write later and print tracebacks after our message.
+    """
+    import gc
+    import sys
+    import traceback
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        traceback.clear_frames(exc.__traceback__)  # finished frames still hold the writers
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def write_xlsx(prepared: Prepared, path: Path, tick: Tick | None = None) -> Path:
