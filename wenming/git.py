@@ -133,6 +133,36 @@ def hook_path(root: Path, name: str) -> Path:
     return (root / done.stdout.strip()).resolve()
 
 
+# Git's markers of an operation that stopped half-way, what it is called and how to end it.
+_IN_PROGRESS = (
+    ("MERGE_HEAD", "合并（merge）", "git merge --continue", "git merge --abort"),
+    ("rebase-merge", "变基（rebase）", "git rebase --continue", "git rebase --abort"),
+    ("rebase-apply", "变基（rebase）或 git am", "git rebase --continue", "git rebase --abort"),
+    (
+        "CHERRY_PICK_HEAD",
+        "拣选（cherry-pick）",
+        "git cherry-pick --continue",
+        "git cherry-pick --abort",
+    ),
+    ("REVERT_HEAD", "还原（revert）", "git revert --continue", "git revert --abort"),
+)
+
+
+def operation_in_progress(root: Path) -> str | None:
+    """Why no commit of single paths can be made now: a merge, rebase, cherry-pick or revert
+    that stopped half-way (git refuses partial commits then, or would fold them into it)."""
+    folder = git_dir(root)
+    if folder is None:
+        return None
+    for marker, name, finish, abort in _IN_PROGRESS:
+        if (folder / marker).exists():
+            return (
+                f"git 仓库中有一个未完成的{name}，它结束之前不能单独提交这条记录。"
+                f"先解决冲突后运行 {finish} 完成它，或运行 {abort} 放弃它"
+            )
+    return None
+
+
 def finish_command(root: Path, paths: Sequence[str], message: str) -> str:
     """The exact shell command that commits `paths` the way wenming would have."""
     quoted = " ".join(shlex.quote(p) for p in paths)
@@ -193,6 +223,9 @@ def _commit(root: Path, paths: Sequence[str], message: str) -> None:
             'git config --global user.name "你的姓名" && '
             'git config --global user.email "你的邮箱"'
         )
+    unfinished = operation_in_progress(root)
+    if unfinished:
+        raise _Failed(unfinished)
     deadline = time.monotonic() + _lock_wait()
     with _serialised(root, deadline):
         added = _retrying(root, ["add", "--", *paths], deadline)

@@ -438,6 +438,13 @@ def write(root: Path, plan: Plan, prepared: Prepared, attempts: int = 50) -> Pre
     raise WenmingError("无法为新记录选出不重复的文件名", "请稍后重试")
 
 
+def discard(root: Path, written: Prepared) -> None:
+    """Remove a record just written and not committed: the record first, then its evidence."""
+    folder = root / RECORDS_DIR / str(written.year)
+    (folder / f"{written.record_id}.yaml").unlink(missing_ok=True)
+    shutil.rmtree(folder / written.record_id, ignore_errors=True)
+
+
 def _try_write(root: Path, plan: Plan, folder: Path, prepared: Prepared) -> Prepared | None:
     target = folder / f"{prepared.record_id}.yaml"
     evidence_dir = folder / prepared.record_id

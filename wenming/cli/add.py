@@ -115,6 +115,7 @@ def add(
     from ..ledger import load, select_plan
     from ..record import (
         Draft,
+        discard,
         parse_evidence_option,
         parse_figure,
         parse_link_option,
@@ -123,7 +124,7 @@ def add(
         previous_record,
         write,
     )
-    from .prompts import Fields, ask, my_records, parse_date, report
+    from .prompts import Fields, ask, held_interrupts, my_records, parse_date, report
 
     root = ledger_root(ctx)
     ledger = load(root, use_cache(ctx))
@@ -184,5 +185,9 @@ def add(
         typer.echo(prepared.text)
         if not typer.confirm("确认写入" + ("" if no_commit else "并提交") + "？", default=True):
             raise typer.Abort()
-    written = write(root, plan, prepared)
-    report(root, written, no_commit)
+    with held_interrupts() as interrupted:
+        written = write(root, plan, prepared)
+        if interrupted:  # Ctrl-C before the commit began: undo, so that 130 means nothing written
+            discard(root, written)
+            raise typer.Abort()
+        report(root, written, no_commit, interrupted)

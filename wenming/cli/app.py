@@ -26,6 +26,7 @@ from ..errors import WenmingError
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
 _OS_ERRORS = {
     errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件过大",
     errno.EROFS: "文件系统是只读的", errno.EACCES: "没有权限", errno.EPERM: "不允许的操作",
@@ -126,7 +127,7 @@ class Group(_Chinese, TyperGroup):
         except _click_exc.UsageError as exc:
             code = _usage(_translate(exc.message), "", exc.ctx)
         except (typer.Abort, KeyboardInterrupt):
-            code = report_error("已取消，未做任何修改。", "", 130)
+            code = report_error("已取消，未做任何修改。", "", EXIT_INTERRUPTED)
         except BrokenPipeError:
             code = 0
         except OSError as exc:
