@@ -24,7 +24,16 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 REPO = Path(__file__).resolve().parent.parent
-HEAVY = {"openpyxl", "jinja2", "docx", "yaml", "lunar_python", "markdown_it", "pygments"}
+HEAVY = {
+    "openpyxl",
+    "jinja2",
+    "docx",
+    "yaml",
+    "lunar_python",
+    "markdown_it",
+    "pygments",
+    "filelock",
+}
 
 
 def _modules(*args: str, cache: Path) -> set[str]:

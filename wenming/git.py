@@ -13,11 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: git's own index.lock is all there is
-    fcntl = None  # type: ignore[assignment]
-
 LOCK_WAIT_ENV = "WENMING_GIT_LOCK_WAIT"
 DEFAULT_LOCK_WAIT = 30.0  # seconds; parallel commits queue on index.lock while hooks run
 _LOCK_SIGNS = ("index.lock", "cannot lock ref", "Unable to create", "unable to lock")
@@ -240,29 +235,26 @@ def _commit(root: Path, paths: Sequence[str], message: str) -> None:
 
 @contextmanager
 def _serialised(root: Path, deadline: float) -> Iterator[None]:
-    """One wenming commit at a time per repository.
+    """One wenming commit at a time per repository, on every system (filelock: flock on POSIX,
+    msvcrt on Windows).
 
     `git add` then `git commit -- paths` is two steps; a concurrent `commit --only` can rewrite
     the index between them and drop the other process's freshly added paths.
     """
-    if fcntl is None:
+    from filelock import FileLock, Timeout  # only `add` commits: keep it out of start-up
+
+    folder = git_dir(root)
+    if folder is None:  # pragma: no cover - _commit checked that this is a repository
         yield
         return
-    lock = (
-        Path(_run(root, "rev-parse", "--absolute-git-dir").stdout.strip()) / "wenming-commit.lock"
-    )
-    with lock.open("a") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _Failed(
-                        "另一个 wenming 进程正在提交，等待后仍未结束；稍后再运行完成提交的命令"
-                    ) from None
-                time.sleep(random.uniform(0.05, 0.2))
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = FileLock(folder / "wenming-commit.lock")
+    try:
+        lock.acquire(timeout=max(0.0, deadline - time.monotonic()), poll_interval=0.05)
+    except Timeout:
+        raise _Failed(
+            "另一个 wenming 进程正在提交，等待后仍未结束；稍后再运行完成提交的命令"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()

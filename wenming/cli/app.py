@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import io
 import os
 import re
 import sys
@@ -98,6 +99,7 @@ class Group(_Chinese, TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        _lenient_output()
         try:
             result = super().main(
                 args=args,
@@ -148,6 +150,13 @@ class Group(_Chinese, TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _lenient_output() -> None:
+    """Show “?” for what the console cannot encode (an emoji on a GBK console) instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
 
 
 # The subcommands in the order help lists them; each lives in the module of the same name.
