@@ -55,3 +55,15 @@ def test_a_held_commit_lock_is_waited_for_then_reported(git_ledger: Path) -> Non
     command = done.stderr.splitlines()[-1].strip()
     subprocess.run(command, shell=True, check=True, capture_output=True)
     assert git(git_ledger, "status", "--porcelain") == ""
+
+
+def test_the_finish_command_quotes_for_the_shell_at_hand() -> None:
+    from wenming.git import shell_quote
+
+    assert shell_quote("records/2022/活动 记录.yaml", windows=False) == (
+        "'records/2022/活动 记录.yaml'"
+    )
+    assert shell_quote(r"D:\台账\records\活动 记录.yaml", windows=True) == (
+        r'"D:\台账\records\活动 记录.yaml"'
+    )
+    assert shell_quote("记录：2022-03-05", windows=True) == "记录：2022-03-05"

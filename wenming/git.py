@@ -158,13 +158,19 @@ def operation_in_progress(root: Path) -> str | None:
     return None
 
 
+def shell_quote(text: str, windows: bool = os.name == "nt") -> str:
+    """`text` as one word of a command the user pastes: cmd.exe and PowerShell on Windows
+    take double quotes, not a POSIX shell's single quotes."""
+    return subprocess.list2cmdline([text]) if windows else shlex.quote(text)
+
+
 def finish_command(root: Path, paths: Sequence[str], message: str) -> str:
     """The exact shell command that commits `paths` the way wenming would have."""
-    quoted = " ".join(shlex.quote(p) for p in paths)
-    where = shlex.quote(str(root))
+    quoted = " ".join(shell_quote(p) for p in paths)
+    where = shell_quote(str(root))
     return (
         f"git -C {where} add -- {quoted} && "
-        f"git -C {where} commit -m {shlex.quote(message)} -- {quoted}"
+        f"git -C {where} commit -m {shell_quote(message)} -- {quoted}"
     )
 
 
