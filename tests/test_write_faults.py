@@ -151,6 +151,10 @@ def test_add_after_a_killed_add_is_not_disturbed_by_its_leftovers(
     process.communicate()
     leftover = _parts(git_ledger)[0].parent
     assert not leftover.with_suffix(".yaml").exists()
+    # The check hook `wenming init` installs sees the leftovers too, and must let commits pass.
+    hook = git_ledger / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\nexec '{sys.executable}' -m wenming check\n", encoding="utf-8")
+    hook.chmod(0o755)
     small = tmp_path / "签到.pdf"
     small.write_bytes(b"sheet")
     for title in ("被强行结束", "之后的记录"):  # the same title too: a new id, no clash
