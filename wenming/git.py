@@ -132,7 +132,12 @@ def hook_path(root: Path, name: str) -> Path:
 _IN_PROGRESS = (
     ("MERGE_HEAD", "合并（merge）", "git merge --continue", "git merge --abort"),
     ("rebase-merge", "变基（rebase）", "git rebase --continue", "git rebase --abort"),
-    ("rebase-apply", "变基（rebase）或 git am", "git rebase --continue", "git rebase --abort"),
+    (
+        "rebase-apply",
+        "变基（rebase）或 git am",
+        "git rebase --continue 或 git am --continue",
+        "git rebase --abort 或 git am --abort",
+    ),
     (
         "CHERRY_PICK_HEAD",
         "拣选（cherry-pick）",
@@ -153,7 +158,7 @@ def operation_in_progress(root: Path) -> str | None:
         if (folder / marker).exists():
             return (
                 f"git 仓库中有一个未完成的{name}，它结束之前不能单独提交这条记录。"
-                f"先解决冲突后运行 {finish} 完成它，或运行 {abort} 放弃它"
+                f"先完成它（有冲突时先解决冲突，再运行 {finish}），或运行 {abort} 放弃它"
             )
     return None
 
