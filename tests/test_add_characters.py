@@ -39,7 +39,7 @@ def test_unstorable_characters_are_refused(
     title = () if option == "--title" else ("--title", "正常的标题")
     result = cli(*ADD, *title, option, given, repo=git_ledger)
     assert result.exit_code == 1, result.output
-    refused = f"错误：{field}中有不能保存的控制字符 U+{ord(char):04X}，未写入任何文件"
+    refused = f"错误：{field}中有 XML 和 Excel 不能保存的字符 U+{ord(char):04X}，未写入任何文件"
     # A URL with white space in it (form feed) is already refused as not a URL.
     assert refused in result.output or (char.isspace() and "网址" in result.output)
     assert _records(git_ledger) == before
@@ -55,7 +55,7 @@ def test_an_evidence_file_name_with_them_is_refused(
     before = _records(git_ledger)
     result = cli(*ADD, "--title", "标题", "--evidence", str(photo), repo=git_ledger)
     assert result.exit_code == 1, result.output
-    assert "佐证材料的文件名（--evidence）中有不能保存的控制字符" in result.output
+    assert "佐证材料的文件名（--evidence）中有 XML 和 Excel 不能保存的字符" in result.output
     assert _records(git_ledger) == before
 
 

@@ -58,7 +58,10 @@ def _ledger_reason(root: Path, path: Path) -> str | None:
                 continue
             rel = target.relative_to(base)
             if rel.parts and rel.parts[0] in (PLAN_DIR, RECORDS_DIR):
-                return f"{PLAN_DIR}/ 和 {RECORDS_DIR}/ 中只放计划、记录和佐证材料，导出文件会覆盖或混入台账数据"
+                return (
+                    f"{PLAN_DIR}/ 和 {RECORDS_DIR}/ 中只放计划、记录和佐证材料，"
+                    "导出文件会覆盖或混入台账数据"
+                )
             if target.exists() and git.tracked(base, rel.as_posix()):
                 return "这是台账中已提交到 git 的文件，导出会覆盖它"
     return None

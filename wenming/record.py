@@ -303,7 +303,7 @@ def _refuse_unstorable(draft: Draft) -> None:
         if found:
             codes = "、".join(f"U+{ord(c):04X}" for c in found)
             raise WenmingError(
-                f"{where}中有不能保存的控制字符 {codes}，未写入任何文件",
+                f"{where}中有 XML 和 Excel 不能保存的字符 {codes}，未写入任何文件",
                 "删去这些字符后重新运行（它们常随从别处复制的文字一起带进来，看不见）",
             )
 

@@ -169,12 +169,8 @@ def _docx_lines(path: Path, data: bytes) -> list[Line]:
     _check_package(path, data)
     try:
         document: _Document = docx.Document(io.BytesIO(data))
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        SyntaxError,
-    ) as exc:  # lxml's is a SyntaxError
+    # lxml's XMLSyntaxError is a SyntaxError: a part that is not well-formed XML.
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
         raise _not_a_docx(path) from exc
     out: list[Line] = []
     paragraphs = tables = 0
