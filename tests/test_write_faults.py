@@ -26,9 +26,19 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "html"])
-def test_disk_full_on_export_is_one_message(mini_ledger: Path, tiny_disk: Path, fmt: str) -> None:
-    done = wenming(mini_ledger, "export", "-f", fmt, "-o", str(tiny_disk / f"台账.{fmt}"))
+@pytest.mark.parametrize(
+    "how",
+    [
+        ("-f", "xlsx", "-o", "台账.xlsx"),
+        ("-f", "html", "-o", "台账.html"),
+        ("--bundle", "移交.zip"),
+    ],
+)
+def test_disk_full_on_export_is_one_message(
+    mini_ledger: Path, tiny_disk: Path, how: tuple[str, ...]
+) -> None:
+    *options, name = how
+    done = wenming(mini_ledger, "export", *options, str(tiny_disk / name))
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("错误：文件操作失败（磁盘空间不足）")
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
