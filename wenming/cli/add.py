@@ -108,7 +108,8 @@ def add(
     在脚本中则报错并列出缺少的选项。
 
     退出码：0 已写入并提交（或 --dry-run / --no-commit 成功）；1 输入有误未写入任何文件，
-    或记录已写入但 git 提交未完成（会给出完成提交的命令）；2 用法错误。
+    或记录已写入但 git 提交未完成（会给出完成提交的命令）；2 用法错误；
+    130 已取消（写入前中断则未写入任何文件；提交被中断则记录已保存，并给出完成提交的命令）。
     """
     # Imported here so that `wenming --help` and other commands start fast.
     from ..errors import WenmingError
