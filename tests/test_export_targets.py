@@ -15,7 +15,16 @@ RECORD = "records/2022/20220305-学雷锋志愿服务进社区-0001.yaml"
 
 @pytest.mark.parametrize(
     "rel",
-    [RECORD, PLAN, ".git/config", ".git/HEAD", "records/2022/新导出.xlsx", "plan/台账.xlsx"],
+    [
+        RECORD,
+        PLAN,
+        ".git/config",
+        ".git/HEAD",
+        "records/2022/新导出.xlsx",
+        "plan/台账.xlsx",
+        "Records/2022/大小写不同.xlsx",  # the same folder on Windows and macOS
+        "records/2022/../../plan/2022.yaml",
+    ],
 )
 def test_ledger_and_git_files_are_refused(cli, git_ledger: Path, rel: str) -> None:
     target = git_ledger / rel

@@ -51,13 +51,15 @@ def _ledger_reason(root: Path, path: Path) -> str | None:
     lexical, resolved = _lexical(path), path.resolve()
     git_folder = git.git_dir(root)
     for target in dict.fromkeys((lexical, resolved)):
-        if ".git" in target.parts or (git_folder and target.is_relative_to(git_folder)):
+        # Folded case: on Windows and macOS `Records/` and `.GIT/` are the same folders.
+        parts = [part.casefold() for part in target.parts]
+        if ".git" in parts or (git_folder and target.is_relative_to(git_folder)):
             return "这是 git 仓库内部（.git/）的文件，覆盖会损坏台账的版本历史"
         for base in dict.fromkeys((_lexical(root), root.resolve())):
             if not target.is_relative_to(base):
                 continue
             rel = target.relative_to(base)
-            if rel.parts and rel.parts[0] in (PLAN_DIR, RECORDS_DIR):
+            if rel.parts and rel.parts[0].casefold() in (PLAN_DIR, RECORDS_DIR):
                 return (
                     f"{PLAN_DIR}/ 和 {RECORDS_DIR}/ 中只放计划、记录和佐证材料，"
                     "导出文件会覆盖或混入台账数据"
