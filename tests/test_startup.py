@@ -33,6 +33,7 @@ HEAVY = {
     "lunar_python",
     "markdown_it",
     "pygments",
+    "filelock",
 }
 
 

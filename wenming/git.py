@@ -13,11 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: git's own index.lock is all there is
-    fcntl = None  # type: ignore[assignment]
-
 LOCK_WAIT_ENV = "WENMING_GIT_LOCK_WAIT"
 DEFAULT_LOCK_WAIT = 30.0  # seconds; parallel commits queue on index.lock while hooks run
 _LOCK_SIGNS = ("index.lock", "cannot lock ref", "Unable to create", "unable to lock")
@@ -78,6 +73,22 @@ def head_commit(root: Path) -> str | None:
     return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
+def git_dir(root: Path) -> Path | None:
+    """The repository's own folder (`.git`, or a worktree's), or None outside git."""
+    if not available():
+        return None
+    done = _run(root, "rev-parse", "--absolute-git-dir")
+    return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
+
+
+def tracked(root: Path, rel: str) -> bool:
+    """True when git tracks the file `rel` (relative to `root`); False outside git."""
+    if not available():
+        return False
+    done = _run(root, "ls-files", "-z", "--", f":(literal){rel}")
+    return done.returncode == 0 and bool(done.stdout.strip("\0"))
+
+
 def identity(root: Path) -> tuple[str | None, str | None]:
     """The author name and email git would use from the environment or config (no guessing)."""
     values: list[str | None] = []
@@ -117,13 +128,54 @@ def hook_path(root: Path, name: str) -> Path:
     return (root / done.stdout.strip()).resolve()
 
 
+# Git's markers of an operation that stopped half-way, what it is called and how to end it.
+_IN_PROGRESS = (
+    ("MERGE_HEAD", "合并（merge）", "git merge --continue", "git merge --abort"),
+    ("rebase-merge", "变基（rebase）", "git rebase --continue", "git rebase --abort"),
+    (
+        "rebase-apply",
+        "变基（rebase）或 git am",
+        "git rebase --continue 或 git am --continue",
+        "git rebase --abort 或 git am --abort",
+    ),
+    (
+        "CHERRY_PICK_HEAD",
+        "拣选（cherry-pick）",
+        "git cherry-pick --continue",
+        "git cherry-pick --abort",
+    ),
+    ("REVERT_HEAD", "还原（revert）", "git revert --continue", "git revert --abort"),
+)
+
+
+def operation_in_progress(root: Path) -> str | None:
+    """Why no commit of single paths can be made now: a merge, rebase, cherry-pick or revert
+    that stopped half-way (git refuses partial commits then, or would fold them into it)."""
+    folder = git_dir(root)
+    if folder is None:
+        return None
+    for marker, name, finish, abort in _IN_PROGRESS:
+        if (folder / marker).exists():
+            return (
+                f"git 仓库中有一个未完成的{name}，它结束之前不能单独提交这条记录。"
+                f"先完成它（有冲突时先解决冲突，再运行 {finish}），或运行 {abort} 放弃它"
+            )
+    return None
+
+
+def shell_quote(text: str, windows: bool = os.name == "nt") -> str:
+    """`text` as one word of a command the user pastes: cmd.exe and PowerShell on Windows
+    take double quotes, not a POSIX shell's single quotes."""
+    return subprocess.list2cmdline([text]) if windows else shlex.quote(text)
+
+
 def finish_command(root: Path, paths: Sequence[str], message: str) -> str:
     """The exact shell command that commits `paths` the way wenming would have."""
-    quoted = " ".join(shlex.quote(p) for p in paths)
-    where = shlex.quote(str(root))
+    quoted = " ".join(shell_quote(p) for p in paths)
+    where = shell_quote(str(root))
     return (
         f"git -C {where} add -- {quoted} && "
-        f"git -C {where} commit -m {shlex.quote(message)} -- {quoted}"
+        f"git -C {where} commit -m {shell_quote(message)} -- {quoted}"
     )
 
 
@@ -177,6 +229,9 @@ def _commit(root: Path, paths: Sequence[str], message: str) -> None:
             'git config --global user.name "你的姓名" && '
             'git config --global user.email "你的邮箱"'
         )
+    unfinished = operation_in_progress(root)
+    if unfinished:
+        raise _Failed(unfinished)
     deadline = time.monotonic() + _lock_wait()
     with _serialised(root, deadline):
         added = _retrying(root, ["add", "--", *paths], deadline)
@@ -191,29 +246,26 @@ def _commit(root: Path, paths: Sequence[str], message: str) -> None:
 
 @contextmanager
 def _serialised(root: Path, deadline: float) -> Iterator[None]:
-    """One wenming commit at a time per repository.
+    """One wenming commit at a time per repository, on every system (filelock: flock on POSIX,
+    msvcrt on Windows).
 
     `git add` then `git commit -- paths` is two steps; a concurrent `commit --only` can rewrite
     the index between them and drop the other process's freshly added paths.
     """
-    if fcntl is None:
+    from filelock import FileLock, Timeout  # only `add` commits: keep it out of start-up
+
+    folder = git_dir(root)
+    if folder is None:  # pragma: no cover - _commit checked that this is a repository
         yield
         return
-    lock = (
-        Path(_run(root, "rev-parse", "--absolute-git-dir").stdout.strip()) / "wenming-commit.lock"
-    )
-    with lock.open("a") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _Failed(
-                        "另一个 wenming 进程正在提交，等待后仍未结束；稍后再运行完成提交的命令"
-                    ) from None
-                time.sleep(random.uniform(0.05, 0.2))
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = FileLock(folder / "wenming-commit.lock")
+    try:
+        lock.acquire(timeout=max(0.0, deadline - time.monotonic()), poll_interval=0.05)
+    except Timeout:
+        raise _Failed(
+            "另一个 wenming 进程正在提交，等待后仍未结束；稍后再运行完成提交的命令"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()

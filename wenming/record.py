@@ -8,7 +8,7 @@ import re
 import secrets
 import shutil
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -30,6 +30,9 @@ NAME_LIMIT = 60
 LARGE_FILE = 20 * 1024 * 1024
 
 _UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f\s]+')
+# What XML 1.0 cannot hold (tab, newline and CR aside), plus DEL, as `check` refuses it,
+# and lone surrogates (undecodable bytes in a command line).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE)
 # Name fragments that say what a file is; checked before the extension so 签到表.jpg is a 签到表.
 _KIND_WORDS = (
@@ -282,12 +285,47 @@ def _number(value: float) -> int | float:
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", _strip_controls(text)).strip()
+    return re.sub(r"\s+", " ", _newlines(text)).strip()
 
 
-def _strip_controls(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _texts(draft: Draft) -> Iterator[tuple[str, str]]:
+    """Every piece of text the user gave, with the field it came from."""
+    yield from (("任务编号（--task）", t) for t in draft.tasks)
+    yield from (
+        ("活动类型（--type）", draft.type), ("标题（--title）", draft.title),
+        ("组织单位（--unit）", draft.unit), ("地点（--place）", draft.place),
+        ("简介（--summary）", draft.summary),
+    )  # fmt: skip
+    yield from (("数值项名称（--figure）", name) for name in draft.figures)
+    for key, value in draft.extra.items():
+        yield "其他信息的名称（--extra）", key
+        yield f"其他信息“{_printable(key)}”（--extra）", value
+    for spec in draft.evidence:
+        yield "佐证材料的文件名（--evidence）", spec.path.name
+        yield f"佐证材料“{_printable(spec.path.name)}”的说明（--evidence）", spec.caption
+    for link in draft.links:
+        yield "网址（--link）", link.url
+        yield f"网页佐证“{_printable(link.url)}”的说明（--link）", link.caption
+
+
+def _printable(text: str) -> str:
+    return _NOT_XML.sub("�", text)
+
+
+def _refuse_unstorable(draft: Draft) -> None:
+    """Characters XML (so the workbook, the page, YAML's readers) cannot hold stop `add` early."""
+    for where, text in _texts(draft):
+        found = dict.fromkeys(_NOT_XML.findall(text))
+        if found:
+            codes = "、".join(f"U+{ord(c):04X}" for c in found)
+            raise WenmingError(
+                f"{where}中有 XML 和 Excel 不能保存的字符 {codes}，未写入任何文件",
+                "删去这些字符后重新运行（它们常随从别处复制的文字一起带进来，看不见）",
+            )
 
 
 def _caption(draft: Draft) -> str:
@@ -345,8 +383,8 @@ def _tidy(draft: Draft) -> Draft:
         title=_one_line(draft.title),
         unit=_one_line(draft.unit),
         place=_one_line(draft.place),
-        summary=_strip_controls(draft.summary).strip(),
-        extra={_one_line(k): _strip_controls(v).strip() for k, v in draft.extra.items()},
+        summary=_newlines(draft.summary).strip(),
+        extra={_one_line(k): _newlines(v).strip() for k, v in draft.extra.items()},
     )
 
 
@@ -431,6 +469,7 @@ def _validate(
 
 def prepare(root: Path, plan: Plan, draft: Draft, record_id: str | None = None) -> Prepared:
     """Check the draft against the plan and its evidence files; nothing is written."""
+    _refuse_unstorable(draft)
     draft = _tidy(draft)
     if HOURS_FIGURE in draft.figures and HOURS_FIGURE not in plan.figures:
         raise WenmingError(
@@ -461,6 +500,13 @@ def write(root: Path, plan: Plan, prepared: Prepared, attempts: int = 50) -> Pre
             root, plan, prepared.draft, new_id(prepared.draft.date, prepared.draft.title)
         )
     raise WenmingError("无法为新记录选出不重复的文件名", "请稍后重试")
+
+
+def discard(root: Path, written: Prepared) -> None:
+    """Remove a record just written and not committed: the record first, then its evidence."""
+    folder = root / RECORDS_DIR / str(written.year)
+    (folder / f"{written.record_id}.yaml").unlink(missing_ok=True)
+    shutil.rmtree(folder / written.record_id, ignore_errors=True)
 
 
 def _try_write(root: Path, plan: Plan, folder: Path, prepared: Prepared) -> Prepared | None:

@@ -111,13 +111,15 @@ def add(
     在脚本中则报错并列出缺少的选项。
 
     退出码：0 已写入并提交（或 --dry-run / --no-commit 成功）；1 输入有误未写入任何文件，
-    或记录已写入但 git 提交未完成（会给出完成提交的命令）；2 用法错误。
+    或记录已写入但 git 提交未完成（会给出完成提交的命令）；2 用法错误；
+    130 已取消（写入前中断则未写入任何文件；提交被中断则记录已保存，并给出完成提交的命令）。
     """
     # Imported here so that `wenming --help` and other commands start fast.
     from ..errors import WenmingError
     from ..ledger import load, select_plan
     from ..record import (
         Draft,
+        discard,
         parse_evidence_option,
         parse_figure,
         parse_link_option,
@@ -126,7 +128,7 @@ def add(
         previous_record,
         write,
     )
-    from .prompts import Fields, ask, my_records, parse_date, report
+    from .prompts import Fields, ask, held_interrupts, my_records, parse_date, report
 
     root = ledger_root(ctx)
     ledger = load(root, use_cache(ctx))
@@ -187,5 +189,9 @@ def add(
         typer.echo(prepared.text)
         if not typer.confirm("确认写入" + ("" if no_commit else "并提交") + "？", default=True):
             raise typer.Abort()
-    written = write(root, plan, prepared)
-    report(root, written, no_commit)
+    with held_interrupts() as interrupted:
+        written = write(root, plan, prepared)
+        if interrupted:  # Ctrl-C before the commit began: undo, so that 130 means nothing written
+            discard(root, written)
+            raise typer.Abort()
+        report(root, written, no_commit, interrupted)

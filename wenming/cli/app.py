@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import io
 import os
 import re
 import sys
@@ -26,6 +27,7 @@ from ..errors import WenmingError
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
 _OS_ERRORS = {
     errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件过大",
     errno.EROFS: "文件系统是只读的", errno.EACCES: "没有权限", errno.EPERM: "不允许的操作",
@@ -97,6 +99,7 @@ class Group(_Chinese, TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        _lenient_output()
         try:
             result = super().main(
                 args=args,
@@ -126,7 +129,7 @@ class Group(_Chinese, TyperGroup):
         except _click_exc.UsageError as exc:
             code = _usage(_translate(exc.message), "", exc.ctx)
         except (typer.Abort, KeyboardInterrupt):
-            code = report_error("已取消，未做任何修改。", "", 130)
+            code = report_error("已取消，未做任何修改。", "", EXIT_INTERRUPTED)
         except BrokenPipeError:
             code = 0
         except OSError as exc:
@@ -147,6 +150,13 @@ class Group(_Chinese, TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _lenient_output() -> None:
+    """Show “?” for what the console cannot encode (an emoji on a GBK console) instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
 
 
 # The subcommands in the order help lists them; each lives in the module of the same name.

@@ -90,6 +90,7 @@ def export(
     """
     from ..errors import WenmingError
     from ..export import default_name, prepare, rows_total, write_bundle, write_text, write_xlsx
+    from ..outputs import check_output
 
     day, first, last, signed_on = (
         date_option(as_of, "--as-of"),
@@ -133,15 +134,15 @@ def export(
             err=True,
         )
     data = prepared.data
+    target = bundle or output or Path(default_name(data, chosen, template))
+    check_output(root, target)
     if bundle is not None:
         with progress_bar(rows_total(prepared, bundle=True), "正在打包") as tick:
-            path = write_bundle(prepared, bundle, tick)
+            path = write_bundle(prepared, target, tick)
     elif chosen == "xlsx":
-        target = output or Path(default_name(data, "xlsx", template))
         with progress_bar(rows_total(prepared), "正在导出") as tick:
             path = write_xlsx(prepared, target, tick)
     else:
-        target = output or Path(default_name(data, chosen, template))
         path = write_text(prepared, target, chosen, template)
     typer.echo(
         f"已导出：{path}（{len(data.tasks)} 项任务、{len(data.activities)} 条活动记录、"

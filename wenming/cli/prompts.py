@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import signal
+import threading
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +28,7 @@ from ..record import (
     previous_record,
     task_types,
 )
-from .app import EXIT_PROBLEMS
+from .app import EXIT_INTERRUPTED, EXIT_PROBLEMS
 
 
 @dataclass
@@ -64,7 +67,26 @@ def parse_date(text: str) -> date:
         raise WenmingError(str(exc), "例如 --date 2022-03-05") from None
 
 
-def report(root: Path, written: Prepared, no_commit: bool) -> None:
+@contextmanager
+def held_interrupts() -> Iterator[list[int]]:
+    """Note Ctrl-C instead of raising it while the record is written and committed.
+
+    Raised at any point, KeyboardInterrupt could leave a record without its evidence, or
+    kill git mid-commit (leaving .git/index.lock behind); noted, each step ends cleanly and
+    the caller decides: undo the record before the commit, or report the commit after it.
+    """
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():  # signals are main-only
+        yield caught
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def report(root: Path, written: Prepared, no_commit: bool, interrupted: Sequence[int] = ()) -> None:
     count = len(written.files)
     typer.echo(f"已写入 {written.rel}" + (f"（佐证材料 {count} 个）" if count else ""))
     message = commit_message(written.record)
@@ -82,6 +104,10 @@ def report(root: Path, written: Prepared, no_commit: bool) -> None:
                 err=True,
             )
         return
+    if interrupted:  # git saw the Ctrl-C too and stopped: say exactly what is on disk
+        typer.echo(f"已中断：记录已保存在 {written.rel}，但没有提交到 git。", err=True)
+        typer.echo(f"  提示：运行以下命令完成提交：\n  {outcome.command}", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
     typer.echo(f"错误：记录已保存在 {written.rel}，但没有提交到 git：{outcome.reason}", err=True)
     typer.echo(f"  提示：解决后运行以下命令完成提交：\n  {outcome.command}", err=True)
     raise typer.Exit(EXIT_PROBLEMS)

@@ -141,8 +141,33 @@ def _atomic(path: Path) -> Iterator[Path]:
         os.umask(mask)
         temp.chmod(0o666 & ~mask)  # mkstemp makes owner-only files; outputs are ordinary files
         temp.replace(path)
+    except BaseException as exc:
+        _discard_writers(exc)
+        raise
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _discard_writers(exc: BaseException) -> None:
+    """Drop what a failed write left open, now and quietly.
+
+    A workbook writer leaves its zip archive open when a write fails (a full disk): its
+    finaliser retries the write later and prints tracebacks after our message.
+    """
+    import gc
+    import sys
+    import traceback
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        chained: BaseException | None = exc
+        while chained is not None:  # finished frames still hold the writers, causes' too
+            traceback.clear_frames(chained.__traceback__)
+            chained = chained.__cause__ or chained.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def write_xlsx(prepared: Prepared, path: Path, tick: Tick | None = None) -> Path:

@@ -43,7 +43,8 @@ def _autoescape(name: str | None) -> bool:
 
 
 def _environment(root: Path) -> Any:
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     packaged = FileSystemLoader(str(PACKAGED))
     # "default/<name>" always reaches the packaged template, so an override can extend it.
@@ -54,7 +55,9 @@ def _environment(root: Path) -> Any:
             packaged,
         ]
     )
-    env = Environment(
+    # A ledger arrives by `git clone`, so its templates are someone else's code: the sandbox
+    # keeps them to the data they are given (no `__globals__`, no `os`, no mutating the rows).
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         autoescape=_autoescape,
         undefined=StrictUndefined,
@@ -132,6 +135,7 @@ def render(
 ) -> str:
     """Render `<template>.<fmt>.j2`, looked up first in the ledger's templates/, then packaged."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+    from jinja2.exceptions import SecurityError
 
     env = _environment(root)
     name = template_name(template, fmt)
@@ -152,8 +156,15 @@ def render(
         ) from None
     try:
         return str(loaded.render(context(data, links, places)))
-    except TemplateError as exc:
+    except SecurityError as exc:
         raise WenmingError(
-            f"模板渲染失败（{_where(exc)}）：{exc.message or exc}",
+            f"模板试图访问不允许的内容，已停止导出（{_where(exc)}）：{exc}",
+            "模板只能使用导出的数据（可用变量见 templates/README.md），不能访问以“_”开头的属性、"
+            "修改数据或调用系统功能；如果模板来自别人的台账，请检查它是否被人改过",
+        ) from None
+    except Exception as exc:  # a template can raise anything (1 // 0): its author's error
+        message = exc.message if isinstance(exc, TemplateError) else None
+        raise WenmingError(
+            f"模板渲染失败（{_where(exc)}）：{message or exc or type(exc).__name__}",
             "检查模板中用到的变量名，可用变量见 templates/README.md",
         ) from None

@@ -158,12 +158,12 @@ class TaskRow:
         for task_id, numbers in self.shared:
             by_task.setdefault(task_id, []).extend(numbers)
         lines = []
-        for task_id, numbers in by_task.items():
-            groups = compact_numbers(numbers).split("\n")
+        for task_id, items in by_task.items():
+            groups = compact_numbers(items).split("\n")
             listed = (
                 "、".join(groups)
                 if len(groups) <= LISTED_ACTIVITIES
-                else (f"{numbers[0]} 等 {len(numbers)} 件")
+                else f"{items[0]} 等 {len(items)} 件"
             )
             lines.append(f"另见 {listed}（与任务 {task_id} 共用的活动）")
         return lines

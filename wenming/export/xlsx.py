@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -150,10 +151,13 @@ class _Book:
     """The workbook being written, streamed row by row, with its cell formats made once."""
 
     def __init__(self, path: Path) -> None:
+        import tempfile
+
         import xlsxwriter
 
-        # Rows go to disk as they are written, and text is never read as a formula, a number
-        # or a link: record text is data whatever it looks like.
+        # Rows are spooled to files in a folder of our own beside the output, removed however
+        # the write ends; text is never read as a formula, a number or a link.
+        self.spool = Path(tempfile.mkdtemp(prefix=".wenming-", dir=path.parent))
         self.wb: Any = xlsxwriter.Workbook(
             str(path),
             {
@@ -161,7 +165,7 @@ class _Book:
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
                 "strings_to_urls": False,
-                "tmpdir": str(path.parent),
+                "tmpdir": str(self.spool),
             },
         )
         self.long: list[tuple[str, int, str]] = []
@@ -192,10 +196,19 @@ class _Book:
         sheet.finish()
 
     def close(self) -> None:
+        from xlsxwriter.exceptions import FileCreateError
+
         try:
             self.wb.close()
+        except FileCreateError as exc:
+            # The file system's own error (a full disk), which the CLI reports in Chinese.
+            cause = exc.__context__
+            if isinstance(cause, OSError):
+                raise OSError(cause.errno, cause.strerror, cause.filename) from exc
+            raise OSError(str(exc)) from exc
         finally:
             self.wb.fileclosed = True  # a failed close is reported once, not again on exit
+            shutil.rmtree(self.spool, ignore_errors=True)
 
 
 _BORDER = {"border": 1, "font_name": FONT_NAME, "font_size": FONT_SIZE, "text_wrap": True}

@@ -11,6 +11,19 @@ from ..errors import WenmingError
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 MAX_BYTES = 20_000_000
+# Limits on a .docx's unpacked parts, checked before anything is parsed: a plan's
+# document.xml is at most a few MB, so a part beyond these is a zip bomb, not a plan.
+MAX_PART_BYTES = 30_000_000
+MAX_UNPACKED_BYTES = 100_000_000
+MAX_PARTS = 5_000
+MAX_RATIO = 100  # unpacked / packed, for parts over RATIO_FROM bytes
+RATIO_FROM = 1_000_000
+# A DTD can declare entities (billion laughs, external files); Word never writes one.
+_DTD_SIGNS = tuple(
+    sign.encode(encoding)
+    for sign in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
 
 # Spaces Word and web pages put in Chinese text: NBSP, en/em spaces, ideographic space, tabs.
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
@@ -153,13 +166,12 @@ def _docx_lines(path: Path, data: bytes) -> list[Line]:
     import io
     import zipfile
 
+    _check_package(path, data)
     try:
         document: _Document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise WenmingError(
-            f"“{path.name}”不是有效的 .docx 文件（可能已损坏，或是改了扩展名的旧版 .doc）",
-            "在 Word 或 WPS 中打开后重新另存为 .docx",
-        ) from exc
+    # lxml's XMLSyntaxError is a SyntaxError: a part that is not well-formed XML.
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        raise _not_a_docx(path) from exc
     out: list[Line] = []
     paragraphs = tables = 0
     for block in document.iter_inner_content():
@@ -174,6 +186,55 @@ def _docx_lines(path: Path, data: bytes) -> list[Line]:
             rows = [_row_cells(row) for row in block.rows]
             out.extend(table_lines(rows, tables))
     return out
+
+
+def _not_a_docx(path: Path) -> WenmingError:
+    return WenmingError(
+        f"“{path.name}”不是有效的 .docx 文件（可能已损坏，或是改了扩展名的旧版 .doc）",
+        "在 Word 或 WPS 中打开后重新另存为 .docx",
+    )
+
+
+def _check_package(path: Path, data: bytes) -> None:
+    """Refuse a zip bomb or a DTD before python-docx unpacks and parses every part."""
+    import io
+    import zipfile
+    import zlib
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise _not_a_docx(path) from exc
+    with archive:
+        parts = archive.infolist()
+        # Declared sizes are binding: zipfile never unpacks a member beyond its file_size.
+        total = sum(part.file_size for part in parts)
+        bomb = len(parts) > MAX_PARTS or total > MAX_UNPACKED_BYTES
+        bomb = bomb or any(
+            part.file_size > MAX_PART_BYTES
+            or (part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * part.compress_size)
+            for part in parts
+        )
+        if bomb:
+            raise WenmingError(
+                f"“{path.name}”解压后过大（共 {len(parts)} 个部件、{total / 1e6:.0f} MB），"
+                "不像是一份计划文件，为安全起见不读取",
+                "计划的 .docx 通常只有几十 KB 到几 MB；请在 Word 或 WPS 中打开确认，"
+                "另存为 .docx 或 .txt 后再导入",
+            )
+        for part in parts:
+            if not part.filename.endswith((".xml", ".rels")):
+                continue
+            try:
+                text = archive.read(part)
+            except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+                raise _not_a_docx(path) from exc
+            if any(sign in text for sign in _DTD_SIGNS):
+                raise WenmingError(
+                    f"“{path.name}”的 {part.filename} 含有 DTD 或实体声明（<!DOCTYPE、<!ENTITY），"
+                    "Word 和 WPS 保存的文件不会有这些，为安全起见不读取",
+                    "在 Word 或 WPS 中打开后重新另存为 .docx，或另存为 .txt 后再导入",
+                )
 
 
 def _row_cells(row: Any) -> list[str]:
