@@ -27,8 +27,9 @@ REPLACEMENT = "\ufffd"
 # about half. A column `w` characters wide is 7w + 5 px (the width of Calibri's digits, which
 # Excel and LibreOffice both size columns by), less the cell's padding.
 WIDE_PX = 13.4
-NARROW_PX = 7.4
-PADDING_PX = 6.0
+NARROW_PX = 7.2
+THIN_PX = 3.6  # spaces, stops and narrow letters
+PADDING_PX = 4.0
 LINE_HEIGHT = 14.5  # points per wrapped line of 10pt CJK text (the font's ascent + descent)
 ROW_PADDING = 4.0
 
@@ -46,6 +47,7 @@ MAX_LINKS = 65_530  # Excel's limit of hyperlinks in one worksheet; later number
 Progress = Callable[[int], None]
 # Characters an XML 1.0 file cannot hold (C0 controls but tab and newlines, surrogates, U+FFFE/F).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_THIN = re.compile(r"[ .,:;!|'`()\[\]ilIjft/\\-]")
 # East Asian wide and fullwidth characters, which take a whole em.
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
@@ -108,7 +110,8 @@ def clean_text(value: object) -> str:
 
 def text_pixels(text: str) -> float:
     wide = len(_WIDE.findall(text))
-    return wide * WIDE_PX + (len(text) - wide) * NARROW_PX
+    thin = len(_THIN.findall(text))
+    return wide * WIDE_PX + thin * THIN_PX + (len(text) - wide - thin) * NARROW_PX
 
 
 def line_count(text: str, pixels: float) -> int:
