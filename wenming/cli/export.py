@@ -45,7 +45,10 @@ def export(
     ] = "ledger",
     bundle: Annotated[
         Path | None,
-        typer.Option("--bundle", help="打包为 zip：台账工作簿加全部佐证材料，按材料编号分文件夹"),
+        typer.Option(
+            "--bundle",
+            help="打包为 zip：工作簿、网页台账、材料索引 index.html 和全部佐证材料（按材料编号分文件夹）",
+        ),
     ] = None,
     year: PlanYear = None,
     as_of: Annotated[
@@ -81,7 +84,7 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """导出台账：Excel工作簿（封面、台账总表、活动记录、佐证材料目录、量化指标、校验）。
+    """导出台账：Excel 工作簿（封面、总表、活动记录、材料目录、量化指标、校验）。
 
     也可导出可打印的 HTML / Markdown 台账，或用 --template summary 生成年度
     创建工作总结草稿；--bundle 把工作簿、网页版台账和全部佐证材料打成一个 zip

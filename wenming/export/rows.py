@@ -125,13 +125,20 @@ class TaskRow:
         return "\n".join(f"{i}. {r.text}" for i, r in enumerate(self.requirements, 1))
 
     @property
+    def status_head(self) -> str:
+        """The task's own state and progress, the first line of 完成情况."""
+        return f"{self.state}：{self.progress}" if self.progress else self.state
+
+    @property
+    def status_lines(self) -> list[str]:
+        """Each requirement's state, when the task has several (one is the task's own line)."""
+        if len(self.requirements) <= 1:
+            return []
+        return [f"{i}. {r.state}：{r.progress}" for i, r in enumerate(self.requirements, 1)]
+
+    @property
     def status_text(self) -> str:
-        head = f"{self.state}：{self.progress}" if self.progress else self.state
-        if len(self.requirements) <= 1:  # the task's line already is its one requirement's
-            return head
-        lines = [head]
-        lines += [f"{i}. {r.state}：{r.progress}" for i, r in enumerate(self.requirements, 1)]
-        return "\n".join(lines)
+        return "\n".join([self.status_head, *self.status_lines])
 
     @property
     def evidence_groups(self) -> list[str]:
