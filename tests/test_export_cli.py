@@ -208,3 +208,29 @@ def test_repository_ledger_matches_status(cli, tmp_path: Path) -> None:
         for line in str(row[9]).split("\n")[1:]:
             if not line.startswith("另见"):
                 assert line.startswith(f"{row[1]}-"), (row[1], line)
+
+
+def test_material_numbers_agree_across_every_output(cli, tmp_path: Path) -> None:
+    """The repository's ledger: workbook, HTML, Markdown and bundle carry the same numbers."""
+    day = ("--as-of", "2022-12-31")
+    for fmt in ("xlsx", "html", "md"):
+        out = str(tmp_path / f"t.{fmt}")
+        assert cli("export", *day, "-f", fmt, "-o", out, repo=REPO_ROOT).exit_code == 0
+    assert cli("export", *day, "--bundle", str(tmp_path / "b.zip"), repo=REPO_ROOT).exit_code == 0
+    catalogue = sheet(tmp_path / "t.xlsx", "佐证材料目录")[2:]
+    numbers = [str(r[1]) for r in catalogue]
+    assert len(numbers) > 400 and len(set(numbers)) == len(numbers)
+    html = (tmp_path / "t.html").read_text(encoding="utf-8")
+    assert re.findall(r'<tr id="m-([^"]+)">', html) == numbers
+    markdown = (tmp_path / "t.md").read_text(encoding="utf-8")
+    section = markdown.split("## 三、佐证材料目录")[1].split("## 四")[0]
+    assert re.findall(r"^\| ([\d.]+-\d+-\d+) \|", section, re.M) == numbers
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        folders = {n.split("/")[1] for n in archive.namelist() if n.startswith("佐证材料/")}
+        index = archive.read("index.html").decode("utf-8")
+    with_files = {str(r[1]) for r in catalogue if not str(r[8]).startswith("http")}
+    assert folders == with_files
+    assert set(re.findall(r">([\d.]+-\d+-\d+)</a>", index)) == set(numbers)
+    log = sheet(tmp_path / "t.xlsx", "活动记录")[2:]
+    activities = {str(r[1]) for r in log}
+    assert {n.rsplit("-", 1)[0] for n in numbers} <= activities
