@@ -253,8 +253,13 @@ _STATE_MESSAGES = {
     ),
     "not-file": (
         "evidence-path",
-        "佐证材料“{path}”不是普通文件（是文件夹或设备）",
+        "佐证材料“{path}”不是普通文件（是文件夹、设备或循环的链接）",
         "file 应指向一个具体的文件",
+    ),
+    "in-git": (
+        "evidence-path",
+        "佐证材料“{path}”通过链接指向了 git 的内部文件夹 .git/",
+        "把文件本身复制进记录的佐证材料文件夹，不要使用符号链接",
     ),
     "unreadable": ("evidence-unreadable", "佐证材料“{path}”无法读取", "检查文件权限"),
 }

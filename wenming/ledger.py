@@ -214,7 +214,7 @@ def _read_plan(path: str, rel: str) -> PlanResult:
     from .yamlio import load_file
 
     data, problems = load_file(path, rel, MAX_PLAN_BYTES)
-    if data is None:
+    if data is None and problems:
         return None, problems
     plan, more = parse_plan(data, rel)
     return plan, problems + more
@@ -396,7 +396,7 @@ def _read_record(path: str, rel: str, record_id: str, year: int) -> RecordResult
     from .yamlio import load_file
 
     data, problems = load_file(path, rel, MAX_RECORD_BYTES)
-    if data is None:
+    if data is None and problems:
         return None, problems
     record, more = parse_record(data, rel, record_id, year)
     return record, problems + more

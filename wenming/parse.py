@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast, get_args
 
 from .dates import DateError, parse_iso
 from .errors import Problem, Source
-from .files import unsafe_reason
+from .files import printable_path, unsafe_reason
 from .model import (
     DEFAULT_EVIDENCE_KINDS,
     SCHEMA_VERSION,
@@ -304,7 +304,19 @@ _REQ_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _empty(rel: str, rule: str, what: str) -> Problem:
+    # An empty file is what a crash or a bad save leaves behind: never let it pass for nothing.
+    return Problem(
+        Source(rel),
+        rule,
+        f"{what}是空的（没有内容，或只有注释、~）",
+        "从 git 恢复它（git checkout -- 文件路径），或删除这个文件",
+    )
+
+
 def parse_plan(data: Any, rel: str) -> tuple[Plan | None, list[Problem]]:
+    if data is None:
+        return None, [_empty(rel, "empty-plan", "计划文件")]
     r = _Reader(rel)
     m = r.mapping(data, 1, "计划文件")
     if m is None:
@@ -576,6 +588,8 @@ RECORD_OPTIONAL = ("place", "participants", "figures", "extra", "summary", "evid
 def parse_record(
     data: Any, rel: str, record_id: str, year: int
 ) -> tuple[Record | None, list[Problem]]:
+    if data is None:
+        return None, [_empty(rel, "empty-record", "记录文件")]
     r = _Reader(rel)
     m = r.mapping(data, 1, "记录文件")
     if m is None:
@@ -612,8 +626,20 @@ def parse_record(
         evidence=tuple(_evidence(r, line, e) for line, e in r.items(m, "evidence", "evidence")),
         lines=lines,
     )
+    for key, value in (("date", day), ("tasks", tasks)):
+        if key in m and not value and not _reported(r, m.line_of(key)):
+            r.error(m.line_of(key), "missing-field", f"“{key}”不能为空", f"填写{_FILL[key]}")
     ok = complete and day is not None and bool(tasks) and bool(kind and title and unit)
+    if not ok and not r.problems:  # a record left out must always say why
+        r.error(m.line, "missing-field", "记录缺少必填内容", f"必填：{'、'.join(RECORD_REQUIRED)}")
     return (record if ok else None), r.problems
+
+
+_FILL = {"date": "活动日期，例如 2022-03-05", "tasks": '对应的任务编号，例如 tasks: ["7.1"]'}
+
+
+def _reported(r: _Reader, line: int) -> bool:
+    return any(p.source.line == line for p in r.problems)
 
 
 def _record_figures(r: _Reader, m: YMap, lines: dict[str, int]) -> dict[str, float]:
@@ -634,6 +660,8 @@ def _record_figures(r: _Reader, m: YMap, lines: dict[str, int]) -> dict[str, flo
 def _evidence(r: _Reader, line: int, m: YMap) -> Evidence:
     r.keys(m, ("kind",), ("file", "url", "caption", "sha256"), "佐证材料")
     file, url = r.text(m, "file"), r.text(m, "url")
+    if file:  # the model never holds a path the system cannot take (NUL) or print
+        file = printable_path(file)
     if file and (reason := unsafe_reason(file)):
         # Reported here, from the text alone, so even an otherwise broken record shows it.
         r.error(

@@ -26,8 +26,14 @@ _SEQ = f"{_TAG}seq"
 _MAP = f"{_TAG}map"
 _INT = f"{_TAG}int"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters no ledger text needs and XML (so the exported workbook) cannot hold; the same set is
+# looked for in the file's text and in double-quoted values, where an escape such as "\x1b" or
+# "\uFFFE" decodes to one.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Far beyond any count or figure a ledger holds, and short enough to print in a message.
+MAX_INT_BITS = 63
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TAG_NAMES = {"!!int": "整数", "!!float": "数字", "!!bool": "是/否（true/false）", "!!null": "空值"}
 
 # PyYAML's most common syntax messages, so a clerk is not left with English jargon.
 _SYNTAX_ZH = {
@@ -126,8 +132,21 @@ class _Walker:
         # Most values are plain text: take them without a full walk step.
         if node.tag == _STR and node.__class__ is yaml.ScalarNode:
             self.count += 1
+            if node.style == '"':
+                self._escaped(node, node.start_mark.line + 1)
             return node.value
         return self.walk(node, depth)
+
+    def _escaped(self, node: yaml.Node, line: int) -> None:
+        """Only a double-quoted scalar can decode to characters its text does not show."""
+        bad = _CONTROL.search(node.value)
+        if bad:
+            self.problem(
+                line,
+                "control-character",
+                f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（由双引号中的转义符写成）",
+                "删除这个转义符（例如 \\x1b、\\0、\\uFFFE）；它常来自从其他软件复制粘贴的内容",
+            )
 
     def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> YMap:
         if node.tag != _MAP:
@@ -141,6 +160,8 @@ class _Walker:
                 self.problem(key_line, "wrong-type", "键必须是简单文字，不能是列表或映射")
                 continue
             key = str(key_node.value)
+            if key_node.style == '"':
+                self._escaped(key_node, key_line)
             if key in lines:
                 self.problem(
                     key_line,
@@ -157,19 +178,50 @@ class _Walker:
         tag = node.tag
         # Text is by far the most common scalar; build it without the generic constructor.
         if tag == _STR or tag == "!":
+            if getattr(node, "style", None) == '"':
+                self._escaped(node, line)
             return node.value
-        if tag == _INT and node.value.isdigit():
-            return int(node.value)
+        value = node.value
+        if tag == _INT and value.isascii() and value.isdigit() and len(value) < 19:
+            return int(value)
         if tag not in _SCALAR_TAGS:
             self._bad_tag(node, line)
-            return str(node.value)
+            return str(value)
         if tag == f"{_TAG}timestamp":
-            return YDate(node.value)
-        if tag == f"{_TAG}float" and isinstance(node, yaml.ScalarNode):
-            value = YFloat(_CONSTRUCTOR.construct_yaml_float(node))
-            value.raw = str(node.value)
-            return value
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+            return YDate(value)
+        try:
+            if tag == f"{_TAG}float" and isinstance(node, yaml.ScalarNode):
+                number = YFloat(_CONSTRUCTOR.construct_yaml_float(node))
+                number.raw = str(value)
+                return number
+            result = _CONSTRUCTOR.construct_object(node, deep=True)
+        except ValueError as exc:
+            if tag == _INT and "limit" in str(exc):  # Python refuses over 4,300 digits
+                return self._too_big(line)
+            return self._bad_value(node, line)
+        except Exception:  # an explicit tag (!!int, !!bool…) on text that is not such a value
+            return self._bad_value(node, line)
+        if type(result) is int and result.bit_length() > MAX_INT_BITS:
+            return self._too_big(line)
+        return result
+
+    def _too_big(self, line: int) -> None:
+        # None, not the number: a number this long cannot even be printed in a later message.
+        self.problem(
+            line,
+            "bad-number",
+            "数字过大（超过 19 位），不是合理的人数、数值或年份",
+            "改成正确的数字",
+        )
+
+    def _bad_value(self, node: yaml.Node, line: int) -> None:
+        name = str(node.tag).replace(_TAG, "!!")
+        self.problem(
+            line,
+            "yaml-tag",
+            f"标签“{name}”的值“{str(node.value)[:40]}”不是有效的{_TAG_NAMES.get(name, '值')}",
+            f"删除标签“{name}”，直接写出正确的值",
+        )
 
     def _bad_tag(self, node: yaml.Node, line: int) -> None:
         self.problem(

@@ -24,7 +24,7 @@ REPLACEMENT = "\ufffd"
 
 Progress = Callable[[int], None]
 # The control characters the xlsx format cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # East Asian wide and fullwidth characters, which take two width units.
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
