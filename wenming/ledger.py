@@ -10,7 +10,7 @@ from datetime import date
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from stat import S_ISDIR
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from .cache import (
@@ -30,7 +30,7 @@ from .cache import (
     file_key,
 )
 from .calendar import plan_festivals, remember_festivals
-from .errors import Problem, Source, WenmingError
+from .errors import Problem, Severity, Source, WenmingError
 from .model import Ledger, Plan, Record, Snapshot
 
 if TYPE_CHECKING:
@@ -162,7 +162,11 @@ def _load_plans(ledger: Ledger, use_cache: bool = True) -> None:
     folder = ledger.root / PLAN_DIR
     cache = Cache(ledger.root, "plans", use_cache)
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+        try:
+            stat: os.stat_result | None = path.lstat()
+        except OSError:
+            stat = None
+        if path.name.startswith(".") or (stat is not None and S_ISDIR(stat.st_mode)):
             continue
         rel = rel_path(ledger.root, path)
         if path.suffix != ".yaml" or not _YEAR.match(path.stem):
@@ -176,10 +180,13 @@ def _load_plans(ledger: Ledger, use_cache: bool = True) -> None:
                     )
                 )
             continue
-        try:
-            stat: os.stat_result | None = path.stat()
-        except OSError:
-            stat = None
+        if stat is not None and not S_ISREG(stat.st_mode):
+            link = S_ISLNK(stat.st_mode)
+            ledger.problems.append(
+                _linked(rel, str(path), ledger.root) if link else _not_a_file(rel)
+            )
+            ledger.broken_plans.add(int(path.stem))
+            continue
         key = file_key(stat) if stat is not None else None
         hit = cache.get(rel, key, decode_plan) if key is not None else None
         if hit is not None:
@@ -240,9 +247,14 @@ def _record_files(ledger: Ledger, year: int | None = None) -> _Files:
         if entry.name.startswith("."):
             continue
         rel = f"{RECORDS_DIR}/{entry.name}"
-        if entry.is_dir() and _YEAR.match(entry.name):
+        if entry.is_symlink():
+            if _YEAR.match(entry.name) or entry.name.endswith((".yaml", ".yml")):
+                ledger.problems.append(_linked(rel, entry.path, ledger.root))
+        elif entry.is_dir() and _YEAR.match(entry.name):
             if year is None or int(entry.name) == year:
-                _record_folder(ledger, files, entry.path, rel, int(entry.name))
+                ledger.problems.extend(
+                    _record_folder(ledger, files, entry.path, rel, int(entry.name))[1]
+                )
         elif entry.name.endswith((".yaml", ".yml")) or entry.is_dir():
             ledger.problems.append(
                 Problem(
@@ -256,20 +268,38 @@ def _record_files(ledger: Ledger, year: int | None = None) -> _Files:
     return files
 
 
-def _record_folder(ledger: Ledger, files: _Files, folder: str, rel_folder: str, year: int) -> None:
+def _record_folder(
+    ledger: Ledger, files: _Files, folder: str, rel_folder: str, year: int
+) -> tuple[bool, list[Problem]]:
+    """Add the folder's record files (and those of its subfolders) to `files`.
+
+    Returns whether any record file was found here or below, and the leftovers met (files and
+    folders no record can reference): the caller reports a folder without records as one
+    leftover instead. Symlinks are never followed: a linked folder would count records twice.
+    """
     # Runs over every record file, so it works on whole lists of plain strings (a Path object per
-    # file costs more than the stat): one listing, then one stat per record.
+    # file costs more than the stat): one listing, then one lstat per record.
     names = sorted(os.listdir(folder))  # noqa: PTH208
     base, prefix = folder + os.sep, rel_folder + "/"
     records = [name for name in names if name.endswith(".yaml") and name[0] != "."]
     stems = {name[:-5] for name in records}
-    folders = []
+    folders: list[str] = []
+    leftovers: list[Problem] = []
     for name in names:
         # A record's own evidence folder (named after it) holds no records: no need to look.
-        if name[0] == "." or name.endswith(".yaml") or name in stems:
+        if name in stems or (name[0] != "." and name.endswith(".yaml")):
             continue
-        if os.path.isdir(base + name):  # noqa: PTH112
+        if name[0] == ".":
+            if _PARTIAL.match(name):
+                leftovers.append(_leftover(prefix + name, "未写完的临时文件（wenming add 被中断）"))
+            continue
+        info = _stat(base + name)
+        if info is None:
+            continue
+        if S_ISDIR(info.st_mode):
             folders.append(name)
+        elif S_ISLNK(info.st_mode) and os.path.isdir(base + name):  # noqa: PTH112
+            ledger.problems.append(_linked(prefix + name, base + name, ledger.root))
         elif name.endswith(".yml"):
             ledger.problems.append(
                 Problem(
@@ -279,9 +309,11 @@ def _record_folder(ledger: Ledger, files: _Files, folder: str, rel_folder: str, 
                     "把 .yml 改为 .yaml",
                 )
             )
+        else:
+            leftovers.append(_leftover(prefix + name, "没有任何记录引用的文件"))
     paths = [base + name for name in records]
     try:
-        stats: list[os.stat_result | None] = list(map(os.stat, paths))
+        stats: list[os.stat_result | None] = list(map(os.lstat, paths))
     except OSError:  # one vanished or cannot be read: look at each on its own
         stats = [_stat(path) for path in paths]
     rels, keys, mtimes = files.rels, files.keys, files.mtimes
@@ -291,20 +323,65 @@ def _record_folder(ledger: Ledger, files: _Files, folder: str, rel_folder: str, 
             rels.append(prefix + name)
             keys.append(None)
             mtimes.append(0)
-        elif S_ISDIR(stat.st_mode):
-            folders.append(name)
-        else:
+        elif S_ISREG(stat.st_mode):
             rels.append(prefix + name)
             keys.append(file_key(stat))
             mtimes.append(stat.st_mtime_ns)
+        elif S_ISDIR(stat.st_mode):
+            folders.append(name)
+        elif S_ISLNK(stat.st_mode):
+            ledger.problems.append(_linked(prefix + name, base + name, ledger.root))
+        else:  # a FIFO, device or socket: opening one could hang, reading one never end
+            ledger.problems.append(_not_a_file(prefix + name))
     files.years.extend([year] * (len(rels) - start))
+    found = bool(records)
     for name in sorted(folders):
-        _record_folder(ledger, files, base + name, prefix + name, year)
+        below, inner = _record_folder(ledger, files, base + name, prefix + name, year)
+        found = found or below
+        leftovers.extend(
+            inner if below else [_leftover(prefix + name, _ORPHAN_FOLDER, folder=True)]
+        )
+    return found, leftovers
+
+
+# What `add` leaves behind when it is killed: `.<file>.part` while copying evidence, and
+# `.<id>.yaml.<hex>.tmp` while writing the record.
+_PARTIAL = re.compile(r"^\..+(\.part|\.yaml\.[0-9a-f]{8}\.tmp)$")
+_ORPHAN_FOLDER = "没有记录、也没有记录引用的文件夹（常见于 wenming add 被中断后留下的佐证材料）"
+
+
+def _leftover(rel: str, what: str, folder: bool = False) -> Problem:
+    return Problem(
+        Source(rel),
+        "leftover",
+        f"{what}",
+        f"确认不需要后删除：rm {'-r ' if folder else ''}'{rel}'；或用 git clean -n records/ 查看全部未提交的文件",
+        Severity.WARNING,
+    )
+
+
+def _not_a_file(rel: str) -> Problem:
+    from .yamlio import not_a_file
+
+    return not_a_file(rel)
+
+
+def _linked(rel: str, path: str, root: Path) -> Problem:
+    """A symlinked record file, plan file or records folder: refused, whatever it points at."""
+    target = os.path.realpath(path)
+    inside = Path(target).is_relative_to(root.resolve())
+    where = "台账内的另一处" if inside else f"台账之外的“{target}”"
+    return Problem(
+        Source(rel),
+        "symlink",
+        f"这是指向{where}的符号链接；wenming 不读取链接的记录、计划和文件夹（可能读到台账外的文件，或把同一条记录统计两次）",
+        "删除链接，换成文件或文件夹本身",
+    )
 
 
 def _stat(path: str) -> os.stat_result | None:
     try:
-        return os.stat(path)  # noqa: PTH116
+        return os.lstat(path)
     except OSError:
         return None
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import yaml
@@ -17,6 +19,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # absent on Windows, where there are no FIFOs to open
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 
@@ -323,10 +326,24 @@ def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
     return data, walker.problems
 
 
+def not_a_file(rel: str) -> Problem:
+    return Problem(
+        Source(rel),
+        "not-a-file",
+        "不是普通文件（是命名管道、设备或套接字），不能作为记录或计划读取",
+        f"删除它，换成普通的 YAML 文件：rm '{rel}'",
+    )
+
+
 def load_file(path: str | Path, rel: str, max_bytes: int = 10_000_000) -> tuple[Any, list[Problem]]:
     """Read, decode and parse one file; every failure becomes a Problem, never an exception."""
     try:
-        with open(path, "rb") as handle:  # noqa: PTH123 - no Path object per record file
+        # Non-blocking, so that a FIFO put in a file's place cannot hang the open; then only a
+        # regular file is read (a device such as /dev/zero never ends).
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+        with open(fd, "rb") as handle:  # noqa: PTH123 - no Path object per record file
+            if not S_ISREG(os.fstat(fd).st_mode):
+                return None, [not_a_file(rel)]
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         return None, [Problem(Source(rel, 0), "unreadable", f"无法读取文件：{exc.strerror}")]
