@@ -233,13 +233,13 @@ def _mutations(row: Any, depth: int = 0) -> list[Any]:
 def test_a_malformed_row_with_a_good_checksum_is_rebuilt(generated: Path, cli: Any) -> None:
     """Rows are checked against the model before use: a bad one is a miss, never exit 70."""
     before = _status(generated, cli)
-    validate(generated)
+    problems = validate(generated)
     tables = {t: t.read_bytes() for t in cache.cache_dir(generated).glob("*.marshal")}
     for table, data in tables.items():
         fmt, rels, keys, rows = marshal.loads(data[4:])
-        for bad in _mutations(rows[0])[:60]:
+        for bad in _mutations(rows[0])[::3]:
             for other, original in tables.items():
                 other.write_bytes(original)
             table.write_bytes(_sealed((fmt, rels, keys, [bad, *rows[1:]])))
             assert _status(generated, cli) == before, (table.name, bad)
-            _same_as_uncached(generated)
+            assert validate(generated) == problems, (table.name, bad)

@@ -16,6 +16,7 @@ from .model import (
     EvidenceSetReq,
     FestivalReq,
     Ledger,
+    Leftover,
     MetricReq,
     Plan,
     Record,
@@ -318,10 +319,45 @@ def check_records(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Pro
                 )
 
 
+def check_leftovers(ledger: Ledger) -> Iterator[Problem]:
+    """Files and folders under records/ that no record is or refers to: warnings, with the command."""
+    if not ledger.leftovers:
+        return
+    referenced = {item.file for record in ledger.records for item in record.evidence if item.file}
+    folders = {path[:i] for path in referenced for i in _slashes(path)}
+    for leftover in ledger.leftovers:
+        yield from _leftover(leftover, referenced, folders)
+
+
+def _slashes(path: str) -> Iterator[int]:
+    i = path.find("/")
+    while i != -1:
+        yield i
+        i = path.find("/", i + 1)
+
+
+def _leftover(item: Leftover, referenced: set[str], folders: set[str]) -> Iterator[Problem]:
+    if item.path in referenced:
+        return
+    if item.folder and item.path in folders:  # a record's evidence lies in it: look inside
+        for inner in item.inner:
+            yield from _leftover(inner, referenced, folders)
+        return
+    option = "-r " if item.folder else ""
+    yield Problem(
+        Source(item.path),
+        "leftover",
+        item.what,
+        f"确认不需要后删除：rm {option}'{item.path}'（git clean -n records/ 列出所有未提交的文件）",
+        Severity.WARNING,
+    )
+
+
 def check_ledger(ledger: Ledger, files: Mapping[str, FileFact]) -> list[Problem]:
     """Every problem in the ledger, load-time ones included, in file and line order."""
     problems = list(ledger.problems)
     for plan in ledger.plans.values():
         problems.extend(check_plan(plan))
     problems.extend(check_records(ledger, files))
+    problems.extend(check_leftovers(ledger))
     return sorted(problems, key=lambda p: p.sort_key)

@@ -30,8 +30,8 @@ from .cache import (
     file_key,
 )
 from .calendar import plan_festivals, remember_festivals
-from .errors import Problem, Severity, Source, WenmingError
-from .model import Ledger, Plan, Record, Snapshot
+from .errors import Problem, Source, WenmingError
+from .model import Ledger, Leftover, Plan, Record, Snapshot
 
 if TYPE_CHECKING:
     from .files import FileFact
@@ -252,9 +252,8 @@ def _record_files(ledger: Ledger, year: int | None = None) -> _Files:
                 ledger.problems.append(_linked(rel, entry.path, ledger.root))
         elif entry.is_dir() and _YEAR.match(entry.name):
             if year is None or int(entry.name) == year:
-                ledger.problems.extend(
-                    _record_folder(ledger, files, entry.path, rel, int(entry.name))[1]
-                )
+                found = _record_folder(ledger, files, entry.path, rel, int(entry.name))
+                ledger.leftovers.extend(found[1])
         elif entry.name.endswith((".yaml", ".yml")) or entry.is_dir():
             ledger.problems.append(
                 Problem(
@@ -270,7 +269,7 @@ def _record_files(ledger: Ledger, year: int | None = None) -> _Files:
 
 def _record_folder(
     ledger: Ledger, files: _Files, folder: str, rel_folder: str, year: int
-) -> tuple[bool, list[Problem]]:
+) -> tuple[bool, list[Leftover]]:
     """Add the folder's record files (and those of its subfolders) to `files`.
 
     Returns whether any record file was found here or below, and the leftovers met (files and
@@ -284,14 +283,14 @@ def _record_folder(
     records = [name for name in names if name.endswith(".yaml") and name[0] != "."]
     stems = {name[:-5] for name in records}
     folders: list[str] = []
-    leftovers: list[Problem] = []
+    leftovers: list[Leftover] = []
     for name in names:
         # A record's own evidence folder (named after it) holds no records: no need to look.
         if name in stems or (name[0] != "." and name.endswith(".yaml")):
             continue
         if name[0] == ".":
             if _PARTIAL.match(name):
-                leftovers.append(_leftover(prefix + name, "未写完的临时文件（wenming add 被中断）"))
+                leftovers.append(Leftover(prefix + name, _PARTIAL_FILE))
             continue
         info = _stat(base + name)
         if info is None:
@@ -310,7 +309,7 @@ def _record_folder(
                 )
             )
         else:
-            leftovers.append(_leftover(prefix + name, "没有任何记录引用的文件"))
+            leftovers.append(Leftover(prefix + name, _LOOSE_FILE))
     paths = [base + name for name in records]
     try:
         stats: list[os.stat_result | None] = list(map(os.lstat, paths))
@@ -338,26 +337,19 @@ def _record_folder(
     for name in sorted(folders):
         below, inner = _record_folder(ledger, files, base + name, prefix + name, year)
         found = found or below
-        leftovers.extend(
-            inner if below else [_leftover(prefix + name, _ORPHAN_FOLDER, folder=True)]
-        )
+        if below:
+            leftovers.extend(inner)
+        else:  # evidence without its record; checked against every record's evidence paths
+            leftovers.append(Leftover(prefix + name, _ORPHAN_FOLDER, True, tuple(inner)))
     return found, leftovers
 
 
 # What `add` leaves behind when it is killed: `.<file>.part` while copying evidence, and
 # `.<id>.yaml.<hex>.tmp` while writing the record.
 _PARTIAL = re.compile(r"^\..+(\.part|\.yaml\.[0-9a-f]{8}\.tmp)$")
+_PARTIAL_FILE = "未写完的临时文件（wenming add 被中断时留下）"
+_LOOSE_FILE = "没有任何记录引用的文件"
 _ORPHAN_FOLDER = "没有记录、也没有记录引用的文件夹（常见于 wenming add 被中断后留下的佐证材料）"
-
-
-def _leftover(rel: str, what: str, folder: bool = False) -> Problem:
-    return Problem(
-        Source(rel),
-        "leftover",
-        f"{what}",
-        f"确认不需要后删除：rm {'-r ' if folder else ''}'{rel}'；或用 git clean -n records/ 查看全部未提交的文件",
-        Severity.WARNING,
-    )
 
 
 def _not_a_file(rel: str) -> Problem:
@@ -486,6 +478,8 @@ def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFa
 
     cache = Cache(ledger.root, "evidence", use_cache)
     facts: dict[str, FileFact] = {}
+    root = str(ledger.root.resolve())
+    inside, git = root + os.sep, os.path.join(root, ".git") + os.sep  # noqa: PTH118
     for path in sorted(evidence_paths(ledger)):
         try:
             stat: os.stat_result | None = (ledger.root / path).stat()
@@ -493,6 +487,12 @@ def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFa
             stat = None
         key = file_key(stat) if stat else None
         fact = cache.get(path, key, decode_fact) if key is not None else None
+        # A row is trusted only while the file still lies inside the ledger: a folder moved out
+        # and linked back keeps its files' identity, but is no longer safe to read.
+        if fact is not None and not _still_inside(
+            os.path.realpath(ledger.root / path), inside, git
+        ):
+            fact = None
         if fact is None:
             fact = inspect(ledger.root, path)
             if stat is not None and key is not None and fact.state == "ok":
@@ -500,6 +500,10 @@ def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFa
         facts[path] = fact
     cache.save()
     return facts
+
+
+def _still_inside(real: str, inside: str, git: str) -> bool:
+    return real.startswith(inside) and not real.lower().startswith(git.lower())
 
 
 def validate(
