@@ -42,6 +42,8 @@ T = TypeVar("T")
 
 MAX_PARTICIPANTS = 1_000_000
 MAX_FIGURE = 1e9
+MAX_PERIOD_YEARS = 3
+MAX_PERIOD_DAYS = MAX_PERIOD_YEARS * 366
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _URL = re.compile(r"^https?://\S+$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
@@ -334,6 +336,17 @@ def parse_plan(data: Any, rel: str) -> tuple[Plan | None, list[Problem]]:
                 period.line_of("end"),
                 "bad-period",
                 f"计划期间的结束日期 {end} 早于开始日期 {start}",
+            )
+            start = end = None
+        elif start and end and (end - start).days > MAX_PERIOD_DAYS:
+            # A plan covers a year, at most a three-year term; far longer is a typing error,
+            # and would have every period and festival of centuries computed.
+            r.error(
+                period.line_of("end"),
+                "bad-period",
+                f"计划期间 {start}～{end} 超过 {MAX_PERIOD_YEARS} 年",
+                f"计划期间最长 {MAX_PERIOD_YEARS} 年，通常是一个年度，例如 "
+                f"{{start: {year or 2022}-01-01, end: {year or 2022}-12-31}}",
             )
             start = end = None
     sections = tuple(_section(r, line, s) for line, s in r.items(m, "sections", "sections"))
