@@ -197,6 +197,10 @@ def test_evidence_inside_dot_git_is_refused_and_not_bundled(mini_ledger: Path) -
         encoding="utf-8",
     )
     assert found(mini_ledger) == {(RECORD, 14, "evidence-path")}
+    bundle = mini_ledger.parent / "移交.zip"
+    done = wenming(mini_ledger, "export", "--bundle", str(bundle))
+    assert done.returncode == 1 and "config" in done.stderr  # refused, naming the file
+    assert not bundle.exists()
 
 
 def test_an_evidence_symlink_loop_is_a_problem(mini_ledger: Path) -> None:

@@ -29,10 +29,11 @@ _SEQ = f"{_TAG}seq"
 _MAP = f"{_TAG}map"
 _INT = f"{_TAG}int"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
-# Characters no ledger text needs and XML (so the exported workbook) cannot hold; the same set is
-# looked for in the file's text and in double-quoted values, where an escape such as "\x1b" or
-# "\uFFFE" decodes to one.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Invisible control characters no ledger text needs: C0 and C1 (YAML itself refuses C1 in a
+# file) and U+FFFE/U+FFFF, which XML, so the exported workbook, cannot hold either. The same set
+# is looked for in the file's text and in double-quoted values, where an escape such as "\x1b"
+# or "\uFFFE" decodes to one.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 # Far beyond any count or figure a ledger holds, and short enough to print in a message.
 MAX_INT_BITS = 63
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
