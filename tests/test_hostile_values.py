@@ -5,6 +5,7 @@ never a traceback, and quickly."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from datetime import timedelta
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 
 from wenming.cli import app
 
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 RECORD = "records/2022/20220305-学雷锋志愿服务进社区-0001.yaml"
 # Lines of the mini ledger's files whose value is replaced, each written as `key: {value}`.
 RECORD_SLOTS = (
@@ -108,4 +110,6 @@ def test_hostile_values_never_crash_check_status_or_export(
         )
         assert result.exit_code in (0, 1), (command, result.output)
         assert "Traceback" not in result.output
+        if command == ["check"]:  # problems quote the files, never as control characters
+            assert not CONTROL.search(result.output), result.output
         assert time.monotonic() - started < 10, command

@@ -673,8 +673,9 @@ def _record_figures(r: _Reader, m: YMap, lines: dict[str, int]) -> dict[str, flo
 def _evidence(r: _Reader, line: int, m: YMap) -> Evidence:
     r.keys(m, ("kind",), ("file", "url", "caption", "sha256"), "佐证材料")
     file, url = r.text(m, "file"), r.text(m, "url")
-    if file:  # the model never holds a path the system cannot take (NUL) or print
-        file = printable_path(file)
+    # The model never holds a path or link the system cannot take (NUL), print, or write into
+    # the workbook's XML; the control-character rule has reported what was there.
+    file, url = file and printable_path(file), url and printable_path(url)
     if file and (reason := unsafe_reason(file)):
         # Reported here, from the text alone, so even an otherwise broken record shows it.
         r.error(
