@@ -155,6 +155,16 @@ def test_a_symlinked_folder_in_records_is_never_descended(mini_ledger: Path) -> 
     assert done.returncode == 0 and "1 条活动记录" in done.stdout
 
 
+@pytest.mark.parametrize("folder", ["records", "plan"])
+def test_a_symlinked_records_or_plan_folder_is_not_read(
+    mini_ledger: Path, tmp_path: Path, folder: str
+) -> None:
+    shutil.move(mini_ledger / folder, tmp_path / folder)
+    (mini_ledger / folder).symlink_to(tmp_path / folder)
+    assert (folder, 0, "symlink") in found(mini_ledger)
+    assert wenming(mini_ledger, "check").returncode == 1
+
+
 @linux_only
 @pytest.mark.parametrize("planted", ["fifo", "dev-zero", "symlink"])
 def test_a_planted_cache_file_is_never_followed_or_hangs(mini_ledger: Path, planted: str) -> None:

@@ -160,6 +160,9 @@ def scan(
 
 def _load_plans(ledger: Ledger, use_cache: bool = True) -> None:
     folder = ledger.root / PLAN_DIR
+    if folder.is_symlink():
+        ledger.problems.append(_linked(PLAN_DIR, str(folder), ledger.root))
+        return
     cache = Cache(ledger.root, "plans", use_cache)
     for path in sorted(folder.iterdir()):
         try:
@@ -241,6 +244,9 @@ def _record_files(ledger: Ledger, year: int | None = None) -> _Files:
     """Every record file under records/<year>/ (of one year, if given); misplaced files are problems."""
     folder = ledger.root / RECORDS_DIR
     files = _Files(str(ledger.root), [], [], [], [])
+    if folder.is_symlink():
+        ledger.problems.append(_linked(RECORDS_DIR, str(folder), ledger.root))
+        return files
     if not folder.is_dir():
         return files
     for entry in sorted(os.scandir(folder), key=_NAME):
