@@ -201,21 +201,19 @@ class _Walker:
             result = _CONSTRUCTOR.construct_object(node, deep=True)
         except ValueError as exc:
             if tag == _INT and "limit" in str(exc):  # Python refuses over 4,300 digits
-                return self._too_big(line)
+                return self._too_big(line, value)
             return self._bad_value(node, line)
         except Exception:  # an explicit tag (!!int, !!bool…) on text that is not such a value
             return self._bad_value(node, line)
         if type(result) is int and result.bit_length() > MAX_INT_BITS:
-            return self._too_big(line)
+            return self._too_big(line, value)
         return result
 
-    def _too_big(self, line: int) -> None:
+    def _too_big(self, line: int, text: str) -> None:
         # None, not the number: a number this long cannot even be printed in a later message.
+        shown = text if len(text) <= 24 else f"{text[:12]}…（共 {len(text)} 个字符）"
         self.problem(
-            line,
-            "bad-number",
-            "数字过大（超过 19 位），不是合理的人数、数值或年份",
-            "改成正确的数字",
+            line, "bad-number", f"数字 {shown} 过大，不是合理的人数、数值或年份", "改成正确的数字"
         )
 
     def _bad_value(self, node: yaml.Node, line: int) -> None:
