@@ -255,3 +255,11 @@ def test_leftovers_of_an_interrupted_add_are_warnings_with_the_command(mini_ledg
     shutil.move(mini_ledger / RECORD, mini_ledger / "records/2022/团委")
     paths = {p.source.path for p in validate(mini_ledger) if p.rule == "leftover"}
     assert "records/2022/团委" not in paths
+
+
+def test_records_of_year_0000_are_problems_not_a_crash(mini_ledger: Path) -> None:
+    (mini_ledger / "records/0000").mkdir()
+    (mini_ledger / "records/0000/a.yaml").write_text("schema_version: 1\ntasks: ['1']\n")
+    rules = {(path, rule) for path, _, rule in found(mini_ledger)}
+    assert ("records/0000", "no-plan") in rules
+    assert ("records/0000/a.yaml", "missing-field") in rules

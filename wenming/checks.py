@@ -298,9 +298,9 @@ def check_records(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Pro
     years = {int(path.split("/")[1]) for path in ledger.record_files}
     for year in sorted(years - set(ledger.plans) - ledger.broken_plans):
         yield Problem(
-            Source(f"records/{year}"),
+            Source(f"records/{year:04d}"),
             "no-plan",
-            f"有 {year} 年的记录，但没有 plan/{year}.yaml",
+            f"有 {year} 年的记录，但没有 plan/{year:04d}.yaml",
             f"添加 {year} 年的计划（wenming plan import 或复制上一年的计划修改）",
         )
     by_id: dict[str, list[Record]] = defaultdict(list)

@@ -625,7 +625,7 @@ def parse_record(
     record = Record(
         id=record_id,
         year=year,
-        date=day or date(year, 1, 1),
+        date=day or date.min,  # no record without a date is kept; records/0000/ has no year 0
         tasks=tasks,
         type=kind or "",
         title=title or "",
