@@ -339,7 +339,7 @@ def _record_folder(
         else:  # a FIFO, device or socket: opening one could hang, reading one never end
             ledger.problems.append(_not_a_file(prefix + name))
     files.years.extend([year] * (len(rels) - start))
-    found = bool(records)
+    found = bool(records) or any(name.endswith(".yml") for name in names)  # a misnamed record
     for name in sorted(folders):
         below, inner = _record_folder(ledger, files, base + name, prefix + name, year)
         found = found or below
