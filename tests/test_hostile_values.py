@@ -56,7 +56,7 @@ HOSTILE = st.one_of(
 )  # fmt: skip
 EMPTY = st.sampled_from(["", "# 只有注释\n", "~\n", "---\n", "--- ~\n", "...\n", "\ufeff"])
 HOSTILE_SETTINGS = settings(
-    max_examples=30,
+    max_examples=60,
     deadline=timedelta(seconds=10),
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
