@@ -78,7 +78,8 @@ def cache_dir(root: Path) -> Path:
 
 # A table of 100,000 records is about 60 MB; anything far larger is not a table wenming wrote.
 MAX_CACHE_BYTES = 1 << 30
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # binary: no line-end translation
+_READ_FLAGS |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # POSIX only
 
 
 def _read_regular(path: Path) -> bytes:

@@ -19,7 +19,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # absent on Windows, where there are no FIFOs to open
+# Non-blocking: a FIFO put in a file's place cannot hang the open (no such flag, and no FIFOs, on
+# Windows); binary: Windows would otherwise translate line ends and stop at Ctrl-Z.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 
@@ -337,9 +339,8 @@ def not_a_file(rel: str) -> Problem:
 def load_file(path: str | Path, rel: str, max_bytes: int = 10_000_000) -> tuple[Any, list[Problem]]:
     """Read, decode and parse one file; every failure becomes a Problem, never an exception."""
     try:
-        # Non-blocking, so that a FIFO put in a file's place cannot hang the open; then only a
-        # regular file is read (a device such as /dev/zero never ends).
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+        # Only a regular file is read: a FIFO could hang, a device such as /dev/zero never ends.
+        fd = os.open(path, _READ_FLAGS)
         with open(fd, "rb") as handle:  # noqa: PTH123 - no Path object per record file
             if not S_ISREG(os.fstat(fd).st_mode):
                 return None, [not_a_file(rel)]
