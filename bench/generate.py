@@ -82,6 +82,7 @@ def generate(root: Path, count: int, seed: int = 0) -> Path:
                 "url": f"https://example.org/{year}/{index}/{number}",
                 "kind": rng.choice(URL_KINDS),
                 "caption": f"{unit}{kind}活动相关报道",
+                "date": f"{year}-{month:02d}-{min(day + number + 1, 28):02d}",  # reported later
             })  # fmt: skip
         record: dict[str, object] = {
             "schema_version": 1,

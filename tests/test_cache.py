@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -119,17 +120,27 @@ def test_evidence_hash_is_recomputed_when_the_file_changes(generated: Path) -> N
     _same_as_uncached(generated)
 
 
+def _sealed(table: object) -> bytes:
+    """A table as the cache writes it, checksum included, so only its content is wrong."""
+    payload = marshal.dumps(table)
+    return zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
 @pytest.mark.parametrize(
     "damage",
     [
         b"\x80\x05garbage",
         b"",
-        marshal.dumps(("0-old-format", [], [], [])),
-        marshal.dumps((cache._FORMAT, ["records/2023/x.yaml"], [1, 2], [])),
-        marshal.dumps((cache._FORMAT, ["a"], [1], [("not", "a", "row")])),
+        marshal.dumps((cache._FORMAT, [], [], [])),
+        _sealed(("0-old-format", [], [], [])),
+        _sealed((cache._FORMAT, ["records/2023/x.yaml"], [1, 2], [])),
+        _sealed((cache._FORMAT, ["a"], [1], [("not", "a", "row")])),
+        _sealed((cache._FORMAT, [["records/2023/x.yaml"]], [1], [None])),
+        _sealed((cache._FORMAT, ["records/2023/x.yaml"], [[1]], [None])),
     ],
-    ids=["garbage", "empty", "other-version", "ragged", "bad-row"],
-)
+    ids=["garbage", "empty", "no-checksum", "other-version", "ragged", "bad-row", "list-path",
+         "list-key"],
+)  # fmt: skip
 def test_a_corrupt_cache_is_rebuilt_silently(
     generated: Path, cli: Any, damage: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -205,3 +216,30 @@ def test_parsing_on_several_cores_gives_the_same_ledger(
     assert parallel.records == serial.records
     assert parallel.problems == serial.problems
     assert validate(generated, use_cache=False) == validate(generated)
+
+
+def _mutations(row: Any, depth: int = 0) -> list[Any]:
+    """The row with one part, two levels down at most, replaced by a value of another type."""
+    out = [bad for bad in (["x"], ("x",), "x", 1.5) if type(bad) is not type(row)]
+    if isinstance(row, tuple | list) and depth < 2:
+        for i, part in enumerate(row):
+            for bad in _mutations(part, depth + 1):
+                changed = list(row)
+                changed[i] = bad
+                out.append(tuple(changed) if isinstance(row, tuple) else changed)
+    return out
+
+
+def test_a_malformed_row_with_a_good_checksum_is_rebuilt(generated: Path, cli: Any) -> None:
+    """Rows are checked against the model before use: a bad one is a miss, never exit 70."""
+    before = _status(generated, cli)
+    problems = validate(generated)
+    tables = {t: t.read_bytes() for t in cache.cache_dir(generated).glob("*.marshal")}
+    for table, data in tables.items():
+        fmt, rels, keys, rows = marshal.loads(data[4:])
+        for bad in _mutations(rows[0])[::3]:
+            for other, original in tables.items():
+                other.write_bytes(original)
+            table.write_bytes(_sealed((fmt, rels, keys, [bad, *rows[1:]])))
+            assert _status(generated, cli) == before, (table.name, bad)
+            assert validate(generated) == problems, (table.name, bad)

@@ -81,3 +81,23 @@ def test_windows_only_for_days_inside_the_plan_period() -> None:
     assert fixed_date_windows(2, 29, 3, "", date(2022, 1, 1), date(2023, 12, 31)) == ()
     (leap,) = fixed_date_windows(2, 29, 3, "闰日", date(2024, 1, 1), date(2024, 12, 31))
     assert (leap.day, leap.label) == (date(2024, 2, 29), "闰日")
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(date(1, 1, 1), date(3, 12, 31)), (date(9997, 1, 1), date(9999, 12, 31))],
+    ids=["year-1", "year-9999"],
+)
+def test_spans_and_windows_at_the_ends_of_the_calendar_never_overflow(
+    start: date, end: date
+) -> None:
+    for per in ("month", "quarter", "half", "year"):
+        spans = periods(per, start, end)  # type: ignore[arg-type]
+        assert spans[0].start == start and spans[-1].end == end
+    windows = fixed_date_windows(12, 31, 60, "", start, end) + fixed_date_windows(
+        1, 1, 60, "", start, end
+    )
+    assert all(date.min <= w.start <= w.day <= w.end <= date.max for w in windows)
+    assert len(windows) == 6
+    for window in festival_windows(("春节", "清明", "重阳"), 60, start, end):
+        assert start <= window.day <= end

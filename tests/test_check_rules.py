@@ -51,7 +51,8 @@ def test_every_rule_has_an_example_file() -> None:
         "invalid-date", "date-outside-period", "unknown-task", "unknown-unit",
         "unknown-activity-type", "unknown-fact", "unknown-figure", "unknown-evidence-kind",
         "bad-number", "evidence-missing", "evidence-path", "sha256-mismatch", "encoding",
-        "control-character", "yaml-tag", "yaml-too-complex", "schema-version",
+        "control-character", "yaml-tag", "yaml-too-complex", "schema-version", "empty-record",
+        "empty-plan", "bad-period",
     }  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from wenming import yamlio
@@ -56,3 +57,10 @@ def test_gbk_is_named_with_a_conversion_command() -> None:
     assert text is None
     (problem,) = problems
     assert problem.rule == "encoding" and "GBK" in problem.message and "iconv" in problem.hint
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x80", "\x9f", "\ufffe", "\uffff"])
+def test_control_characters_in_the_text_are_named_not_yaml_syntax(char: str) -> None:
+    text, problems = yamlio.decode(f"a: 1\nb: x{char}y\n".encode(), "r.yaml")
+    assert text is None
+    assert [(p.source.line, p.rule) for p in problems] == [(2, "control-character")]

@@ -7,12 +7,23 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Callable
-from dataclasses import fields
+from collections.abc import Callable, Mapping
+from dataclasses import fields, is_dataclass
 from datetime import date
 from pathlib import Path
+from stat import S_ISREG
 from sys import intern
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import UnionType
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 from . import __version__
 from .errors import Problem, Severity, Source
@@ -45,7 +56,7 @@ if TYPE_CHECKING:
 CACHE_ENV = "WENMING_CACHE_DIR"
 # Files changed this recently may change again within the same mtime tick; they are never trusted.
 RACY_SECONDS = 2.0
-_FORMAT = f"7-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
+_FORMAT = f"8-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
 
 FileKey = int
 T = TypeVar("T")
@@ -63,6 +74,22 @@ def cache_dir(root: Path) -> Path:
     # The folder's name for people, a checksum of its whole path to tell same-named ledgers apart.
     name = f"{resolved.name or 'root'}-{zlib.crc32(str(resolved).encode()):08x}"
     return Path(base) / "wenming" / name
+
+
+# A table of 100,000 records is about 60 MB; anything far larger is not a table wenming wrote.
+MAX_CACHE_BYTES = 1 << 30
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # binary: no line-end translation
+_READ_FLAGS |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # POSIX only
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a cache file: never through a symlink, never a FIFO or device, never huge."""
+    fd = os.open(path, _READ_FLAGS)
+    with open(fd, "rb") as handle:  # noqa: PTH123
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            raise ValueError("not a regular file of a sane size")
+        return handle.read(info.st_size)
 
 
 def _debug(message: str, *args: object) -> None:
@@ -91,7 +118,12 @@ class Cache:
 
     def _read(self) -> tuple[list[str], list[FileKey], list[Any]]:
         try:
-            stored = marshal.loads(self.path.read_bytes())
+            data = memoryview(_read_regular(self.path))
+            # The checksum proves the table is the one a run wrote: a damaged or edited row
+            # would otherwise pass the checks below and fail later, on every run.
+            if len(data) < 4 or zlib.crc32(data[4:]) != int.from_bytes(data[:4], "big"):
+                raise ValueError("checksum mismatch")
+            stored = marshal.loads(data[4:])
         except FileNotFoundError:
             return [], [], []
         except Exception as exc:  # a corrupt or foreign cache is rebuilt, never an error
@@ -101,8 +133,12 @@ class Cache:
             not isinstance(stored, tuple)
             or len(stored) != 4
             or stored[0] != _FORMAT
-            or not all(isinstance(column, list) for column in stored[1:])
+            or not all(type(column) is list for column in stored[1:])
             or not len(stored[1]) == len(stored[2]) == len(stored[3])
+            # Paths and keys are looked up and compared: anything else there would fail each run.
+            or not all(type(rel) is str for rel in stored[1])
+            or not all(type(key) is int for key in stored[2])
+            or len(set(stored[1])) != len(stored[1])
         ):
             _debug("ignoring cache %s of another format", self.path)
             return [], [], []
@@ -190,8 +226,10 @@ class Cache:
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            payload = marshal.dumps(data)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps(data))
+                handle.write(zlib.crc32(payload).to_bytes(4, "big"))
+                handle.write(payload)
             Path(temp).replace(self.path)  # atomic: a reader sees the old or the new table
         except (OSError, ValueError) as exc:
             _debug("cache not saved to %s: %s", self.path, exc)
@@ -213,7 +251,71 @@ def _problem_row(p: Problem) -> tuple[Any, ...]:
 
 
 def _problems(rows: list[tuple[Any, ...]]) -> list[Problem]:
-    return [Problem(Source(r[0], r[1]), r[2], r[3], r[4], Severity(r[5])) for r in rows]
+    problems = [Problem(Source(r[0], r[1]), r[2], r[3], r[4], Severity(r[5])) for r in rows]
+    if not all(map(_problem_ok, problems)):
+        raise ValueError("malformed problem row")
+    return problems
+
+
+def _problem_ok(p: Problem) -> bool:
+    return (
+        type(p.source.path) is str
+        and type(p.source.line) is int
+        and type(p.rule) is str
+        and type(p.message) is str
+        and type(p.hint) is str
+    )
+
+
+# ---------------------------------------------------------------- validation
+# A row is checked against the model's type hints before it is trusted: a row of the wrong
+# shape would otherwise fail later, far from the cache, and on every run until the file changes.
+
+Check = Callable[[Any], bool]
+_CHECKS: dict[Any, Check] = {}
+
+
+def conforms(value: Any, hint: Any) -> bool:
+    """Whether `value` has the type `hint` describes, all the way down (the model's types only)."""
+    check = _CHECKS.get(hint)
+    if check is None:
+        check = _CHECKS[hint] = _compile(hint)
+    return check(value)
+
+
+def _compile(hint: Any) -> Check:
+    """A checker for one type hint, built once: rows are checked by the thousand."""
+    if hint is Any or hint is object:
+        return lambda v: True
+    if hint is None or hint is type(None):
+        return lambda v: v is None
+    if hint is float:
+        return lambda v: type(v) is float or type(v) is int
+    if hint in (str, int, bool, date):
+        return lambda v: type(v) is hint
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Literal:
+        return lambda v: v in args
+    if origin is Union or origin is UnionType:
+        options = [_compile(a) for a in args]
+        return lambda v: any(check(v) for check in options)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _compile(args[0])
+            return lambda v: type(v) is tuple and all(map(item, v))
+        items = [_compile(a) for a in args]
+        return lambda v: (
+            type(v) is tuple
+            and len(v) == len(items)
+            and all(check(x) for check, x in zip(items, v, strict=True))
+        )
+    if origin in (dict, Mapping):
+        key, value = _compile(args[0]), _compile(args[1])
+        return lambda v: type(v) is dict and all(key(k) and value(x) for k, x in v.items())
+    if isinstance(hint, type) and (is_dataclass(hint) or issubclass(hint, tuple)):
+        fields_ = [(name, _compile(h)) for name, h in get_type_hints(hint).items()]
+        return lambda v: type(v) is hint and all(check(getattr(v, n)) for n, check in fields_)
+    raise TypeError(f"no check for {hint!r}")
 
 
 def encode_record(result: RecordResult) -> tuple[Any, ...]:
@@ -234,9 +336,35 @@ def encode_record(result: RecordResult) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+_T = str, int, int, tuple, str, str, str, str, int, str, int, dict, dict, str, tuple, dict
+_RECORD_TYPES = {_T, (*_T[:10], type(None), *_T[11:])}
+_OPTIONAL = (str, type(None))
+_EVIDENCE_TYPES = {
+    (str, int, str, file, url, sha, made)
+    for file in _OPTIONAL
+    for url in _OPTIONAL
+    for sha in _OPTIONAL
+    for made in (int, type(None))  # the document's own date, as an ordinal
+}
+
+
+def _left_out(problems: list[Problem]) -> list[Problem]:
+    """The problems of a file left out, which always say why."""
+    if not problems:
+        raise ValueError("a file left out without a problem")
+    return problems
+
+
 def decode_record(rel: str, row: tuple[Any, ...]) -> RecordResult:
     if row[0] is None:
-        return None, _problems(row[1])
+        return None, _left_out(_problems(row[1]))
+    # Checked field by field, but not deeper than the fields: this runs for every record.
+    if (
+        tuple(map(type, row[0])) not in _RECORD_TYPES
+        or not all(type(t) is str for t in row[0][3])
+        or not all(tuple(map(type, e)) in _EVIDENCE_TYPES for e in row[0][14])
+    ):
+        raise ValueError("malformed record row")
     (record_id, year, day, tasks, kind, title, unit, path, line, place, participants, figures,
      extra, summary, evidence, lines) = row[0]  # fmt: skip
     record = Record(
@@ -271,9 +399,22 @@ def encode_activity(result: RecordResult) -> tuple[Any, ...]:
 def decode_activity(rel: str, row: tuple[Any, ...]) -> ActivityResult:
     """The id and path are the file's own (`rel`), so the row does not repeat them."""
     a = row[0]
-    activity = None if a is None else Activity(
+    if a is None:
+        return None, _left_out(_problems(row[1]))
+    activity = Activity(
         rel[rel.rfind("/") + 1 : -5], date.fromordinal(a[0]), a[1], a[2], a[3], a[4], a[5], a[6], rel
     )  # fmt: skip
+    # Read on every warm `status`: the outer types only (every row was written by encode_activity).
+    if not (
+        type(a[1]) is tuple
+        and all(type(t) is str for t in a[1])
+        and type(a[2]) is str
+        and type(a[3]) is str
+        and (a[4] is None or type(a[4]) is int)
+        and type(a[5]) is dict
+        and type(a[6]) is tuple
+    ):
+        raise ValueError("malformed activity row")
     return activity, _problems(row[1]) if row[1] else []
 
 
@@ -331,7 +472,10 @@ def encode_plan(result: PlanResult, festivals: Festivals) -> tuple[Any, ...]:
 
 def decode_plan(rel: str, row: tuple[Any, ...]) -> tuple[Plan | None, list[Problem], Festivals]:
     days = {y: {n: date.fromordinal(o) for n, o in dates.items()} for y, dates in row[2].items()}
-    return (None if row[0] is None else _unpack(row[0])), _problems(row[1]), days
+    plan = None if row[0] is None else _unpack(row[0])
+    if not conforms(plan, Plan | None) or not conforms(days, Festivals):
+        raise ValueError("malformed plan row")
+    return plan, _problems(row[1]), days
 
 
 def encode_fact(fact: FileFact) -> tuple[Any, ...]:
@@ -341,4 +485,7 @@ def encode_fact(fact: FileFact) -> tuple[Any, ...]:
 def decode_fact(rel: str, row: tuple[Any, ...]) -> FileFact:
     from .files import FileFact
 
-    return FileFact(*row)
+    fact = FileFact(*row)
+    if not conforms(fact, FileFact):
+        raise ValueError("malformed evidence row")
+    return fact

@@ -51,8 +51,9 @@ class Window:
 
 
 def _month_end(year: int, month: int) -> date:
-    first_next = date(year + (month == 12), month % 12 + 1, 1)
-    return first_next - timedelta(days=1)
+    if month == 12:  # no step into the next year: 9999-12 has no 10000-01 after it
+        return date(year, 12, 31)
+    return date(year, month + 1, 1) - timedelta(days=1)
 
 
 def _calendar_span(per: Period, year: int, index: int) -> tuple[date, date, str]:
@@ -125,14 +126,18 @@ def festival_dates(year: int) -> dict[str, date]:
 
     result: dict[str, date] = {}
     for name in FESTIVALS:
-        if name in SOLAR_TERM_FESTIVALS:
-            # Any lunar date early in the year sees the spring solar terms of that Gregorian year.
-            table = Lunar.fromYmd(year, 1, 1).getJieQiTable()
-            solar = table[SOLAR_TERM_FESTIVALS[name]]
-        else:
-            month, day = LUNAR_FESTIVALS[name]
-            solar = Lunar.fromYmd(year, month, day).getSolar()
-        result[name] = date(solar.getYear(), solar.getMonth(), solar.getDay())
+        try:
+            if name in SOLAR_TERM_FESTIVALS:
+                # Any lunar date early in the year sees the spring solar terms of that year.
+                table = Lunar.fromYmd(year, 1, 1).getJieQiTable()
+                solar = table[SOLAR_TERM_FESTIVALS[name]]
+            else:
+                month, day = LUNAR_FESTIVALS[name]
+                solar = Lunar.fromYmd(year, month, day).getSolar()
+            result[name] = date(solar.getYear(), solar.getMonth(), solar.getDay())
+        except (ValueError, OverflowError, IndexError, KeyError):
+            # Near year 1 or 9999 the lunar tables give no real date: no window that year.
+            continue
     _FESTIVAL_DATES[year] = result
     return result
 
@@ -173,4 +178,7 @@ def fixed_date_windows(
 
 def _window(day: date, window_days: int, label: str) -> Window:
     span = timedelta(days=max(window_days, 0))
-    return Window(day, day - span, day + span, label)
+    # Clamped at the ends of the calendar, where the arithmetic would overflow.
+    start = day - span if day - date.min >= span else date.min
+    end = day + span if date.max - day >= span else date.max
+    return Window(day, start, end, label)

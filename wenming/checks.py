@@ -17,6 +17,7 @@ from .model import (
     EvidenceSetReq,
     FestivalReq,
     Ledger,
+    Leftover,
     MetricReq,
     Plan,
     Record,
@@ -321,8 +322,13 @@ _STATE_MESSAGES = {
     ),
     "not-file": (
         "evidence-path",
-        "佐证材料“{path}”不是普通文件（是文件夹或设备）",
+        "佐证材料“{path}”不是普通文件（是文件夹、设备或循环的链接）",
         "file 应指向一个具体的文件",
+    ),
+    "in-git": (
+        "evidence-path",
+        "佐证材料“{path}”通过链接指向了 git 的内部文件夹 .git/",
+        "把文件本身复制进记录的佐证材料文件夹，不要使用符号链接",
     ),
     "unreadable": ("evidence-unreadable", "佐证材料“{path}”无法读取", "检查文件权限"),
 }
@@ -360,9 +366,9 @@ def check_records(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Pro
     years = {int(path.split("/")[1]) for path in ledger.record_files}
     for year in sorted(years - set(ledger.plans) - ledger.broken_plans):
         yield Problem(
-            Source(f"records/{year}"),
+            Source(f"records/{year:04d}"),
             "no-plan",
-            f"有 {year} 年的记录，但没有 plan/{year}.yaml",
+            f"有 {year} 年的记录，但没有 plan/{year:04d}.yaml",
             f"添加 {year} 年的计划（wenming plan import 或复制上一年的计划修改）",
         )
     by_id: dict[str, list[Record]] = defaultdict(list)
@@ -381,10 +387,45 @@ def check_records(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Pro
                 )
 
 
+def check_leftovers(ledger: Ledger) -> Iterator[Problem]:
+    """Files and folders under records/ that no record is or refers to: warnings, with the command."""
+    if not ledger.leftovers:
+        return
+    referenced = {item.file for record in ledger.records for item in record.evidence if item.file}
+    folders = {path[:i] for path in referenced for i in _slashes(path)}
+    for leftover in ledger.leftovers:
+        yield from _leftover(leftover, referenced, folders)
+
+
+def _slashes(path: str) -> Iterator[int]:
+    i = path.find("/")
+    while i != -1:
+        yield i
+        i = path.find("/", i + 1)
+
+
+def _leftover(item: Leftover, referenced: set[str], folders: set[str]) -> Iterator[Problem]:
+    if item.path in referenced:
+        return
+    if item.folder and item.path in folders:  # a record's evidence lies in it: look inside
+        for inner in item.inner:
+            yield from _leftover(inner, referenced, folders)
+        return
+    option = "-r " if item.folder else ""
+    yield Problem(
+        Source(item.path),
+        "leftover",
+        item.what,
+        f"确认不需要后删除：rm {option}'{item.path}'（git clean -n records/ 列出所有未提交的文件）",
+        Severity.WARNING,
+    )
+
+
 def check_ledger(ledger: Ledger, files: Mapping[str, FileFact]) -> list[Problem]:
     """Every problem in the ledger, load-time ones included, in file and line order."""
     problems = list(ledger.problems)
     for plan in ledger.plans.values():
         problems.extend(check_plan(plan))
     problems.extend(check_records(ledger, files))
+    problems.extend(check_leftovers(ledger))
     return sorted(problems, key=lambda p: p.sort_key)

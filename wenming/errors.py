@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class Severity(str, Enum):
@@ -42,7 +45,10 @@ class Problem:
 
     def format(self) -> str:
         head = f"{self.source}: {self.severity.label}：{self.message}（{self.rule}）"
-        return f"{head}\n  提示：{self.hint}" if self.hint else head
+        line = f"{head}\n  提示：{self.hint}" if self.hint else head
+        # A message quotes what the file holds: no control character (an escape sequence
+        # rewriting the terminal) reaches the screen as is.
+        return _UNPRINTABLE.sub("\ufffd", line)
 
     def to_dict(self) -> dict[str, object]:
         return {

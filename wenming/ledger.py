@@ -10,7 +10,7 @@ from datetime import date
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from stat import S_ISDIR
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from .cache import (
@@ -31,7 +31,7 @@ from .cache import (
 )
 from .calendar import plan_festivals, remember_festivals
 from .errors import Problem, Source, WenmingError
-from .model import Ledger, Plan, Record, Snapshot
+from .model import Ledger, Leftover, Plan, Record, Snapshot
 
 if TYPE_CHECKING:
     from .files import FileFact
@@ -160,9 +160,16 @@ def scan(
 
 def _load_plans(ledger: Ledger, use_cache: bool = True) -> None:
     folder = ledger.root / PLAN_DIR
+    if folder.is_symlink():
+        ledger.problems.append(_linked(PLAN_DIR, str(folder), ledger.root))
+        return
     cache = Cache(ledger.root, "plans", use_cache)
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+        try:
+            stat: os.stat_result | None = path.lstat()
+        except OSError:
+            stat = None
+        if path.name.startswith(".") or (stat is not None and S_ISDIR(stat.st_mode)):
             continue
         rel = rel_path(ledger.root, path)
         if path.suffix != ".yaml" or not _YEAR.match(path.stem):
@@ -176,10 +183,13 @@ def _load_plans(ledger: Ledger, use_cache: bool = True) -> None:
                     )
                 )
             continue
-        try:
-            stat: os.stat_result | None = path.stat()
-        except OSError:
-            stat = None
+        if stat is not None and not S_ISREG(stat.st_mode):
+            link = S_ISLNK(stat.st_mode)
+            ledger.problems.append(
+                _linked(rel, str(path), ledger.root) if link else _not_a_file(rel)
+            )
+            ledger.broken_plans.add(int(path.stem))
+            continue
         key = file_key(stat) if stat is not None else None
         hit = cache.get(rel, key, decode_plan) if key is not None else None
         if hit is not None:
@@ -214,7 +224,7 @@ def _read_plan(path: str, rel: str) -> PlanResult:
     from .yamlio import load_file
 
     data, problems = load_file(path, rel, MAX_PLAN_BYTES)
-    if data is None:
+    if data is None and problems:
         return None, problems
     plan, more = parse_plan(data, rel)
     return plan, problems + more
@@ -234,15 +244,22 @@ def _record_files(ledger: Ledger, year: int | None = None) -> _Files:
     """Every record file under records/<year>/ (of one year, if given); misplaced files are problems."""
     folder = ledger.root / RECORDS_DIR
     files = _Files(str(ledger.root), [], [], [], [])
+    if folder.is_symlink():
+        ledger.problems.append(_linked(RECORDS_DIR, str(folder), ledger.root))
+        return files
     if not folder.is_dir():
         return files
     for entry in sorted(os.scandir(folder), key=_NAME):
         if entry.name.startswith("."):
             continue
         rel = f"{RECORDS_DIR}/{entry.name}"
-        if entry.is_dir() and _YEAR.match(entry.name):
+        if entry.is_symlink():
+            if _YEAR.match(entry.name) or entry.name.endswith((".yaml", ".yml")):
+                ledger.problems.append(_linked(rel, entry.path, ledger.root))
+        elif entry.is_dir() and _YEAR.match(entry.name):
             if year is None or int(entry.name) == year:
-                _record_folder(ledger, files, entry.path, rel, int(entry.name))
+                found = _record_folder(ledger, files, entry.path, rel, int(entry.name))
+                ledger.leftovers.extend(found[1])
         elif entry.name.endswith((".yaml", ".yml")) or entry.is_dir():
             ledger.problems.append(
                 Problem(
@@ -256,20 +273,38 @@ def _record_files(ledger: Ledger, year: int | None = None) -> _Files:
     return files
 
 
-def _record_folder(ledger: Ledger, files: _Files, folder: str, rel_folder: str, year: int) -> None:
+def _record_folder(
+    ledger: Ledger, files: _Files, folder: str, rel_folder: str, year: int
+) -> tuple[bool, list[Leftover]]:
+    """Add the folder's record files (and those of its subfolders) to `files`.
+
+    Returns whether any record file was found here or below, and the leftovers met (files and
+    folders no record can reference): the caller reports a folder without records as one
+    leftover instead. Symlinks are never followed: a linked folder would count records twice.
+    """
     # Runs over every record file, so it works on whole lists of plain strings (a Path object per
-    # file costs more than the stat): one listing, then one stat per record.
+    # file costs more than the stat): one listing, then one lstat per record.
     names = sorted(os.listdir(folder))  # noqa: PTH208
     base, prefix = folder + os.sep, rel_folder + "/"
     records = [name for name in names if name.endswith(".yaml") and name[0] != "."]
     stems = {name[:-5] for name in records}
-    folders = []
+    folders: list[str] = []
+    leftovers: list[Leftover] = []
     for name in names:
         # A record's own evidence folder (named after it) holds no records: no need to look.
-        if name[0] == "." or name.endswith(".yaml") or name in stems:
+        if name in stems or (name[0] != "." and name.endswith(".yaml")):
             continue
-        if os.path.isdir(base + name):  # noqa: PTH112
+        if name[0] == ".":
+            if _PARTIAL.match(name):
+                leftovers.append(Leftover(prefix + name, _PARTIAL_FILE))
+            continue
+        info = _stat(base + name)
+        if info is None:
+            continue
+        if S_ISDIR(info.st_mode):
             folders.append(name)
+        elif S_ISLNK(info.st_mode) and os.path.isdir(base + name):  # noqa: PTH112
+            ledger.problems.append(_linked(prefix + name, base + name, ledger.root))
         elif name.endswith(".yml"):
             ledger.problems.append(
                 Problem(
@@ -279,9 +314,11 @@ def _record_folder(ledger: Ledger, files: _Files, folder: str, rel_folder: str, 
                     "把 .yml 改为 .yaml",
                 )
             )
+        else:
+            leftovers.append(Leftover(prefix + name, _LOOSE_FILE))
     paths = [base + name for name in records]
     try:
-        stats: list[os.stat_result | None] = list(map(os.stat, paths))
+        stats: list[os.stat_result | None] = list(map(os.lstat, paths))
     except OSError:  # one vanished or cannot be read: look at each on its own
         stats = [_stat(path) for path in paths]
     rels, keys, mtimes = files.rels, files.keys, files.mtimes
@@ -291,20 +328,58 @@ def _record_folder(ledger: Ledger, files: _Files, folder: str, rel_folder: str, 
             rels.append(prefix + name)
             keys.append(None)
             mtimes.append(0)
-        elif S_ISDIR(stat.st_mode):
-            folders.append(name)
-        else:
+        elif S_ISREG(stat.st_mode):
             rels.append(prefix + name)
             keys.append(file_key(stat))
             mtimes.append(stat.st_mtime_ns)
+        elif S_ISDIR(stat.st_mode):
+            folders.append(name)
+        elif S_ISLNK(stat.st_mode):
+            ledger.problems.append(_linked(prefix + name, base + name, ledger.root))
+        else:  # a FIFO, device or socket: opening one could hang, reading one never end
+            ledger.problems.append(_not_a_file(prefix + name))
     files.years.extend([year] * (len(rels) - start))
+    found = bool(records) or any(name.endswith(".yml") for name in names)  # a misnamed record
     for name in sorted(folders):
-        _record_folder(ledger, files, base + name, prefix + name, year)
+        below, inner = _record_folder(ledger, files, base + name, prefix + name, year)
+        found = found or below
+        if below:
+            leftovers.extend(inner)
+        else:  # evidence without its record; checked against every record's evidence paths
+            leftovers.append(Leftover(prefix + name, _ORPHAN_FOLDER, True, tuple(inner)))
+    return found, leftovers
+
+
+# What `add` leaves behind when it is killed: `.<file>.part` while copying evidence, and
+# `.<id>.yaml.<hex>.tmp` while writing the record.
+_PARTIAL = re.compile(r"^\..+(\.part|\.yaml\.[0-9a-f]{8}\.tmp)$")
+_PARTIAL_FILE = "未写完的临时文件（wenming add 被中断时留下）"
+_LOOSE_FILE = "没有任何记录引用的文件"
+_ORPHAN_FOLDER = "没有记录、也没有记录引用的文件夹（常见于 wenming add 被中断后留下的佐证材料）"
+
+
+def _not_a_file(rel: str) -> Problem:
+    from .yamlio import not_a_file
+
+    return not_a_file(rel)
+
+
+def _linked(rel: str, path: str, root: Path) -> Problem:
+    """A symlinked record file, plan file or records folder: refused, whatever it points at."""
+    target = os.path.realpath(path)
+    inside = Path(target).is_relative_to(root.resolve())
+    where = "台账内的另一处" if inside else f"台账之外的“{target}”"
+    return Problem(
+        Source(rel),
+        "symlink",
+        f"这是指向{where}的符号链接；wenming 不读取链接的记录、计划和文件夹（可能读到台账外的文件，或把同一条记录统计两次）",
+        "删除链接，换成文件或文件夹本身",
+    )
 
 
 def _stat(path: str) -> os.stat_result | None:
     try:
-        return os.stat(path)  # noqa: PTH116
+        return os.lstat(path)
     except OSError:
         return None
 
@@ -396,7 +471,7 @@ def _read_record(path: str, rel: str, record_id: str, year: int) -> RecordResult
     from .yamlio import load_file
 
     data, problems = load_file(path, rel, MAX_RECORD_BYTES)
-    if data is None:
+    if data is None and problems:
         return None, problems
     record, more = parse_record(data, rel, record_id, year)
     return record, problems + more
@@ -409,6 +484,8 @@ def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFa
 
     cache = Cache(ledger.root, "evidence", use_cache)
     facts: dict[str, FileFact] = {}
+    root = str(ledger.root.resolve())
+    inside, git = root + os.sep, os.path.join(root, ".git") + os.sep  # noqa: PTH118
     for path in sorted(evidence_paths(ledger)):
         try:
             stat: os.stat_result | None = (ledger.root / path).stat()
@@ -416,6 +493,12 @@ def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFa
             stat = None
         key = file_key(stat) if stat else None
         fact = cache.get(path, key, decode_fact) if key is not None else None
+        # A row is trusted only while the file still lies inside the ledger: a folder moved out
+        # and linked back keeps its files' identity, but is no longer safe to read.
+        if fact is not None and not _still_inside(
+            os.path.realpath(ledger.root / path), inside, git
+        ):
+            fact = None
         if fact is None:
             fact = inspect(ledger.root, path)
             if stat is not None and key is not None and fact.state == "ok":
@@ -423,6 +506,10 @@ def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFa
         facts[path] = fact
     cache.save()
     return facts
+
+
+def _still_inside(real: str, inside: str, git: str) -> bool:
+    return real.startswith(inside) and not real.lower().startswith(git.lower())
 
 
 def validate(

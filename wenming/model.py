@@ -302,6 +302,17 @@ class Snapshot:
     problems: list[Problem] = field(default_factory=list)
 
 
+class Leftover(NamedTuple):
+    """A file or folder under records/<year>/ that is no record: unless a record's evidence
+    points into it, something (an interrupted `add`) left it behind. `inner`: what a folder
+    holds that would be a leftover if the folder itself is referenced."""
+
+    path: str
+    what: str
+    folder: bool = False
+    inner: tuple[Leftover, ...] = ()
+
+
 @dataclass
 class Ledger:
     """Everything read from a ledger folder, plus the problems met while reading it."""
@@ -312,3 +323,4 @@ class Ledger:
     problems: list[Problem] = field(default_factory=list)
     record_files: list[str] = field(default_factory=list)
     broken_plans: set[int] = field(default_factory=set)  # plan files present but unusable
+    leftovers: list[Leftover] = field(default_factory=list)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast, get_args
 
 from .dates import DateError, parse_iso
 from .errors import Problem, Source
-from .files import unsafe_reason
+from .files import printable_path, unsafe_reason
 from .model import (
     DEFAULT_EVIDENCE_KINDS,
     SCHEMA_VERSION,
@@ -43,6 +43,8 @@ T = TypeVar("T")
 
 MAX_PARTICIPANTS = 1_000_000
 MAX_FIGURE = 1e9
+MAX_PERIOD_YEARS = 3
+MAX_PERIOD_DAYS = MAX_PERIOD_YEARS * 366
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _URL = re.compile(r"^https?://\S+$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
@@ -305,7 +307,19 @@ _REQ_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _empty(rel: str, rule: str, what: str) -> Problem:
+    # An empty file is what a crash or a bad save leaves behind: never let it pass for nothing.
+    return Problem(
+        Source(rel),
+        rule,
+        f"{what}是空的（没有内容，或只有注释、~）",
+        "从 git 恢复它（git checkout -- 文件路径），或删除这个文件",
+    )
+
+
 def parse_plan(data: Any, rel: str) -> tuple[Plan | None, list[Problem]]:
+    if data is None:
+        return None, [_empty(rel, "empty-plan", "计划文件")]
     r = _Reader(rel)
     m = r.mapping(data, 1, "计划文件")
     if m is None:
@@ -323,6 +337,17 @@ def parse_plan(data: Any, rel: str) -> tuple[Plan | None, list[Problem]]:
                 period.line_of("end"),
                 "bad-period",
                 f"计划期间的结束日期 {end} 早于开始日期 {start}",
+            )
+            start = end = None
+        elif start and end and (end - start).days > MAX_PERIOD_DAYS:
+            # A plan covers a year, at most a three-year term; far longer is a typing error,
+            # and would have every period and festival of centuries computed.
+            r.error(
+                period.line_of("end"),
+                "bad-period",
+                f"计划期间 {start}～{end} 超过 {MAX_PERIOD_YEARS} 年",
+                f"计划期间最长 {MAX_PERIOD_YEARS} 年，通常是一个年度，例如 "
+                f"{{start: {year or 2022}-01-01, end: {year or 2022}-12-31}}",
             )
             start = end = None
     sections = tuple(_section(r, line, s) for line, s in r.items(m, "sections", "sections"))
@@ -589,6 +614,8 @@ RECORD_OPTIONAL = ("place", "participants", "figures", "extra", "summary", "evid
 def parse_record(
     data: Any, rel: str, record_id: str, year: int
 ) -> tuple[Record | None, list[Problem]]:
+    if data is None:
+        return None, [_empty(rel, "empty-record", "记录文件")]
     r = _Reader(rel)
     m = r.mapping(data, 1, "记录文件")
     if m is None:
@@ -611,7 +638,7 @@ def parse_record(
     record = Record(
         id=record_id,
         year=year,
-        date=day or date(year, 1, 1),
+        date=day or date.min,  # no record without a date is kept; records/0000/ has no year 0
         tasks=tasks,
         type=kind or "",
         title=title or "",
@@ -625,8 +652,20 @@ def parse_record(
         evidence=tuple(_evidence(r, line, e) for line, e in r.items(m, "evidence", "evidence")),
         lines=lines,
     )
+    for key, value in (("date", day), ("tasks", tasks)):
+        if key in m and not value and not _reported(r, m.line_of(key)):
+            r.error(m.line_of(key), "missing-field", f"“{key}”不能为空", f"填写{_FILL[key]}")
     ok = complete and day is not None and bool(tasks) and bool(kind and title and unit)
+    if not ok and not r.problems:  # a record left out must always say why
+        r.error(m.line, "missing-field", "记录缺少必填内容", f"必填：{'、'.join(RECORD_REQUIRED)}")
     return (record if ok else None), r.problems
+
+
+_FILL = {"date": "活动日期，例如 2022-03-05", "tasks": '对应的任务编号，例如 tasks: ["7.1"]'}
+
+
+def _reported(r: _Reader, line: int) -> bool:
+    return any(p.source.line == line for p in r.problems)
 
 
 def _record_figures(r: _Reader, m: YMap, lines: dict[str, int]) -> dict[str, float]:
@@ -647,6 +686,9 @@ def _record_figures(r: _Reader, m: YMap, lines: dict[str, int]) -> dict[str, flo
 def _evidence(r: _Reader, line: int, m: YMap) -> Evidence:
     r.keys(m, ("kind",), ("file", "url", "caption", "sha256", "date"), "佐证材料")
     file, url = r.text(m, "file"), r.text(m, "url")
+    # The model never holds a path or link the system cannot take (NUL), print, or write into
+    # the workbook's XML; the control-character rule has reported what was there.
+    file, url = file and printable_path(file), url and printable_path(url)
     if file and (reason := unsafe_reason(file)):
         # Reported here, from the text alone, so even an otherwise broken record shows it.
         r.error(

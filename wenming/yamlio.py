@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import yaml
@@ -17,6 +19,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
+# Non-blocking: a FIFO put in a file's place cannot hang the open (no such flag, and no FIFOs, on
+# Windows); binary: Windows would otherwise translate line ends and stop at Ctrl-Z.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 
@@ -26,8 +31,15 @@ _SEQ = f"{_TAG}seq"
 _MAP = f"{_TAG}map"
 _INT = f"{_TAG}int"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible control characters no ledger text needs: C0 and C1 (YAML itself refuses C1 in a
+# file) and U+FFFE/U+FFFF, which XML, so the exported workbook, cannot hold either. The same set
+# is looked for in the file's text and in double-quoted values, where an escape such as "\x1b"
+# or "\uFFFE" decodes to one.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# Far beyond any count or figure a ledger holds, and short enough to print in a message.
+MAX_INT_BITS = 63
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TAG_NAMES = {"!!int": "整数", "!!float": "数字", "!!bool": "是/否（true/false）", "!!null": "空值"}
 
 # PyYAML's most common syntax messages, so a clerk is not left with English jargon.
 _SYNTAX_ZH = {
@@ -126,8 +138,21 @@ class _Walker:
         # Most values are plain text: take them without a full walk step.
         if node.tag == _STR and node.__class__ is yaml.ScalarNode:
             self.count += 1
+            if node.style == '"':
+                self._escaped(node, node.start_mark.line + 1)
             return node.value
         return self.walk(node, depth)
+
+    def _escaped(self, node: yaml.Node, line: int) -> None:
+        """Only a double-quoted scalar can decode to characters its text does not show."""
+        bad = _CONTROL.search(node.value)
+        if bad:
+            self.problem(
+                line,
+                "control-character",
+                f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（由双引号中的转义符写成）",
+                "删除这个转义符（例如 \\x1b、\\0、\\uFFFE）；它常来自从其他软件复制粘贴的内容",
+            )
 
     def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> YMap:
         if node.tag != _MAP:
@@ -141,6 +166,8 @@ class _Walker:
                 self.problem(key_line, "wrong-type", "键必须是简单文字，不能是列表或映射")
                 continue
             key = str(key_node.value)
+            if key_node.style == '"':
+                self._escaped(key_node, key_line)
             if key in lines:
                 self.problem(
                     key_line,
@@ -157,19 +184,48 @@ class _Walker:
         tag = node.tag
         # Text is by far the most common scalar; build it without the generic constructor.
         if tag == _STR or tag == "!":
+            if getattr(node, "style", None) == '"':
+                self._escaped(node, line)
             return node.value
-        if tag == _INT and node.value.isdigit():
-            return int(node.value)
+        value = node.value
+        if tag == _INT and value.isascii() and value.isdigit() and len(value) < 19:
+            return int(value)
         if tag not in _SCALAR_TAGS:
             self._bad_tag(node, line)
-            return str(node.value)
+            return str(value)
         if tag == f"{_TAG}timestamp":
-            return YDate(node.value)
-        if tag == f"{_TAG}float" and isinstance(node, yaml.ScalarNode):
-            value = YFloat(_CONSTRUCTOR.construct_yaml_float(node))
-            value.raw = str(node.value)
-            return value
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+            return YDate(value)
+        try:
+            if tag == f"{_TAG}float" and isinstance(node, yaml.ScalarNode):
+                number = YFloat(_CONSTRUCTOR.construct_yaml_float(node))
+                number.raw = str(value)
+                return number
+            result = _CONSTRUCTOR.construct_object(node, deep=True)
+        except ValueError as exc:
+            if tag == _INT and "limit" in str(exc):  # Python refuses over 4,300 digits
+                return self._too_big(line, value)
+            return self._bad_value(node, line)
+        except Exception:  # an explicit tag (!!int, !!bool…) on text that is not such a value
+            return self._bad_value(node, line)
+        if type(result) is int and result.bit_length() > MAX_INT_BITS:
+            return self._too_big(line, value)
+        return result
+
+    def _too_big(self, line: int, text: str) -> None:
+        # None, not the number: a number this long cannot even be printed in a later message.
+        shown = text if len(text) <= 24 else f"{text[:12]}…（共 {len(text)} 个字符）"
+        self.problem(
+            line, "bad-number", f"数字 {shown} 过大，不是合理的人数、数值或年份", "改成正确的数字"
+        )
+
+    def _bad_value(self, node: yaml.Node, line: int) -> None:
+        name = str(node.tag).replace(_TAG, "!!")
+        self.problem(
+            line,
+            "yaml-tag",
+            f"标签“{name}”的值“{str(node.value)[:40]}”不是有效的{_TAG_NAMES.get(name, '值')}",
+            f"删除标签“{name}”，直接写出正确的值",
+        )
 
     def _bad_tag(self, node: yaml.Node, line: int) -> None:
         self.problem(
@@ -271,10 +327,23 @@ def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
     return data, walker.problems
 
 
+def not_a_file(rel: str) -> Problem:
+    return Problem(
+        Source(rel),
+        "not-a-file",
+        "不是普通文件（是命名管道、设备或套接字），不能作为记录或计划读取",
+        f"删除它，换成普通的 YAML 文件：rm '{rel}'",
+    )
+
+
 def load_file(path: str | Path, rel: str, max_bytes: int = 10_000_000) -> tuple[Any, list[Problem]]:
     """Read, decode and parse one file; every failure becomes a Problem, never an exception."""
     try:
-        with open(path, "rb") as handle:  # noqa: PTH123 - no Path object per record file
+        # Only a regular file is read: a FIFO could hang, a device such as /dev/zero never ends.
+        fd = os.open(path, _READ_FLAGS)
+        with open(fd, "rb") as handle:  # noqa: PTH123 - no Path object per record file
+            if not S_ISREG(os.fstat(fd).st_mode):
+                return None, [not_a_file(rel)]
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         return None, [Problem(Source(rel, 0), "unreadable", f"无法读取文件：{exc.strerror}")]
