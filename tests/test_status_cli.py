@@ -166,3 +166,26 @@ def test_todo_commands_run_as_printed_and_close_their_gaps(
             if r["kind"] != "evidence_set" and not r["met"]]  # fmt: skip
     assert gaps == []
     assert cli("check", repo=git_ledger).exit_code == 0
+
+
+def test_ledger_text_never_drives_the_terminal(cli, mini_ledger) -> None:
+    """A title with an escape sequence or Rich markup is shown as text, not obeyed."""
+    record = next((mini_ledger / "records" / "2022").glob("*.yaml"))
+    text = record.read_text(encoding="utf-8")
+    record.write_text(
+        text.replace("title: 学雷锋志愿服务进社区", 'title: "学雷锋\\x1b[31m红[bold]粗[/bold]"'),
+        encoding="utf-8",
+    )
+    plan = mini_ledger / "plan" / "2022.yaml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(
+            "title: 持续做好志愿服务工作", 'title: "持续做好\\a志愿服务工作"'
+        ),
+        encoding="utf-8",
+    )
+    for args in (("status", "7.1"), ("status", "--todo"), ("status",)):
+        result = cli(*args, "--as-of", "2022-12-31", repo=mini_ledger)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output, args
+    detail = cli("status", "7.1", "--as-of", "2022-12-31", repo=mini_ledger).output
+    assert "\ufffd[31m红[bold" in detail  # the escape shown as �, the markup as text

@@ -9,6 +9,12 @@ from enum import Enum
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def printable(text: str) -> str:
+    """Text as a terminal may show it: a control character a file holds (an escape sequence
+    that would rewrite the screen) becomes U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -46,9 +52,7 @@ class Problem:
     def format(self) -> str:
         head = f"{self.source}: {self.severity.label}：{self.message}（{self.rule}）"
         line = f"{head}\n  提示：{self.hint}" if self.hint else head
-        # A message quotes what the file holds: no control character (an escape sequence
-        # rewriting the terminal) reaches the screen as is.
-        return _UNPRINTABLE.sub("\ufffd", line)
+        return printable(line)  # a message quotes what the file holds
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .errors import printable
 from .model import ActivityLike, Plan, Record
 from .status import (
     STATE_ORDER,
@@ -35,6 +36,13 @@ def section_numeral(section_id: str) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else _NUMERALS[tens - 1] + "十")
     return head + (_NUMERALS[ones - 1] if ones else "")
+
+
+def _plain(text: str) -> RenderableType:
+    """Ledger text as it is: never read as Rich markup, control characters shown as U+FFFD."""
+    from rich.text import Text
+
+    return Text(printable(text))
 
 
 def _state_text(state: State) -> RenderableType:
@@ -77,15 +85,15 @@ def status_table(
     for task in progress.tasks:
         if task.section != current:
             current = task.section
-            head = f"（{section_numeral(current)}）{titles.get(current, '')}"
+            head = printable(f"（{section_numeral(current)}）{titles.get(current, '')}")
             # One line per banner: long section titles end in “…” on narrow terminals.
             banner = Text(head, style="bold", no_wrap=True, overflow="ellipsis")
             table.add_row("", banner, "", "", "", "")
         who = "、".join(task.lead) if unit is None else (role(plan, task, unit) or "")
         table.add_row(
-            task.task_id,
-            Text(task.title, no_wrap=True, overflow="ellipsis"),
-            who,
+            _plain(task.task_id),
+            Text(printable(task.title), no_wrap=True, overflow="ellipsis"),
+            _plain(who),
             str(len(task.record_ids)),
             task.progress,
             _state_text(task.state),
@@ -106,9 +114,9 @@ def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -
     info.add_column(style="bold", no_wrap=True)
     info.add_column()
     info.add_row("状态", _state_text(task.state))
-    info.add_row("原因", task.reason)
-    info.add_row("牵头单位", "、".join(task.lead) or "—")
-    info.add_row("配合单位", "、".join(task.cooperating) or "—")
+    info.add_row("原因", _plain(task.reason))
+    info.add_row("牵头单位", _plain("、".join(task.lead) or "—"))
+    info.add_row("配合单位", _plain("、".join(task.cooperating) or "—"))
     info.add_row("进度", task.progress)
 
     reqs = Table(title="要求", title_justify="left", show_lines=False, expand=False)
@@ -117,7 +125,7 @@ def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -
     reqs.add_column("状态", no_wrap=True)
     reqs.add_column("说明", overflow="fold", ratio=3)
     for req in task.requirements:
-        reqs.add_row(req.title, req.progress, _state_text(req.state), req.reason)
+        reqs.add_row(_plain(req.title), req.progress, _state_text(req.state), _plain(req.reason))
 
     recs = Table(title="记录", title_justify="left", expand=False)
     recs.add_column("日期", no_wrap=True)
@@ -130,7 +138,8 @@ def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -
         if record is None:
             continue
         kinds = "、".join(dict.fromkeys(e.kind for e in record.evidence)) or "无"
-        recs.add_row(record.date.isoformat(), record.type, record.title, record.unit, kinds)
+        fields = (record.type, record.title, record.unit, kinds)
+        recs.add_row(record.date.isoformat(), *(_plain(f) for f in fields))
 
     parts: list[RenderableType] = [info]
     if task.requirements:
@@ -139,8 +148,9 @@ def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -
     gaps = [m for r in task.requirements if r.kind == "evidence_set" for m in r.missing]
     if gaps:
         parts.append(Text("缺少佐证材料的记录：", style="bold"))
-        parts.extend(Text(f"  {gap}") for gap in gaps)
-    return Panel(Group(*parts), title=f"{task.task_id} {task.title}", title_align="left")
+        parts.extend(Text(printable(f"  {gap}")) for gap in gaps)
+    title = Text(printable(f"{task.task_id} {task.title}"))
+    return Panel(Group(*parts), title=title, title_align="left")
 
 
 def todo_lines(
@@ -177,7 +187,7 @@ def todo_lines(
         lines.append("")
     if not lines:
         lines.append("所选任务的要求均已达成，没有待办事项。")
-    return lines
+    return [printable(line) for line in lines]
 
 
 def timeline_table(

@@ -18,6 +18,7 @@ _STATES = {
     "missing": "不存在",
     "not-file": "不是文件",
     "outside": "指向台账以外",
+    "in-git": "在 .git/ 内",
     "unreadable": "无法读取",
 }
 
