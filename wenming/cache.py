@@ -26,6 +26,7 @@ from typing import (
 )
 
 from . import __version__
+from .atomic import write_replacing
 from .errors import Problem, Severity, Source
 from .model import (
     Activity,
@@ -220,21 +221,12 @@ class Cache:
             return
         kept = [(rel, key, row) for rel, (key, row) in table.items() if row is not None]
         data = (_FORMAT, [k[0] for k in kept], [k[1] for k in kept], [k[2] for k in kept])
-        temp: str | None = None
         try:
-            import tempfile
-
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
             payload = marshal.dumps(data)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(zlib.crc32(payload).to_bytes(4, "big"))
-                handle.write(payload)
-            Path(temp).replace(self.path)  # atomic: a reader sees the old or the new table
+            # Atomic: a reader sees the old table or the new one, never half of one.
+            write_replacing(self.path, zlib.crc32(payload).to_bytes(4, "big") + payload)
         except (OSError, ValueError) as exc:
             _debug("cache not saved to %s: %s", self.path, exc)
-            if temp is not None:
-                Path(temp).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- codecs

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import secrets
 import shutil
@@ -14,12 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .atomic import publish
 from .checks import check_record
 from .dates import DateError, parse_loose
 from .errors import Severity, WenmingError
 from .files import FileFact, sha256_file
 from .ledger import RECORDS_DIR
 from .model import SCHEMA_VERSION, Ledger, Plan, Record, Task
+from .numbers import stored_number
 from .parse import parse_record
 from .yamlio import dump, parse
 
@@ -280,10 +280,6 @@ def commit_message(record: Record) -> str:
 # ---------------------------------------------------------------- building and validating
 
 
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", _newlines(text)).strip()
 
@@ -347,7 +343,7 @@ def _data(draft: Draft, year: int, record_id: str, files: Sequence[ImportedFile]
     if draft.participants is not None:
         data["participants"] = draft.participants
     if draft.figures:
-        data["figures"] = {k: _number(v) for k, v in draft.figures.items()}
+        data["figures"] = {k: stored_number(v) for k, v in draft.figures.items()}
     if draft.extra:
         data["extra"] = dict(draft.extra)
     if draft.summary:
@@ -523,7 +519,7 @@ def _try_write(root: Path, plan: Plan, folder: Path, prepared: Prepared) -> Prep
                 return None
             created = True
             prepared = _copy_files(root, plan, evidence_dir, prepared)
-        if not _publish(folder, target, prepared.text):
+        if not publish(target, prepared.text):
             if created:
                 shutil.rmtree(evidence_dir, ignore_errors=True)
             return None
@@ -547,25 +543,3 @@ def _copy_files(root: Path, plan: Plan, evidence_dir: Path, prepared: Prepared) 
     text = dump(_data(prepared.draft, prepared.year, prepared.record_id, copied))
     record = _validate(text, prepared.rel, prepared.record_id, plan, copied)
     return replace(prepared, text=text, record=record, files=tuple(copied))
-
-
-def _publish(folder: Path, target: Path, text: str) -> bool:
-    """Write `text` to `target` atomically and only if it does not exist yet."""
-    temporary = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        with temporary.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            target.hardlink_to(temporary)  # fails if the target exists: no overwrite, ever
-        except FileExistsError:
-            return False
-        except OSError:  # no hard links here (e.g. FAT); rename refuses to replace on Windows
-            if target.exists():
-                return False
-            temporary.rename(target)
-        return True
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .errors import printable
 from .model import ActivityLike, Plan, Record
+from .numbers import section_numeral
 from .status import (
     STATE_ORDER,
     PlanProgress,
@@ -25,17 +26,6 @@ STATE_STYLES: dict[State, str] = {
     State.LATE: "bold red",
     State.NOT_STARTED: "yellow",
 }
-_NUMERALS = "一二三四五六七八九十"
-
-
-def section_numeral(section_id: str) -> str:
-    """“一”…“十一” for section ids 1…11 (as the plan numbers them)."""
-    if not section_id.isdigit() or not 0 < int(section_id) < 100:
-        return section_id
-    n = int(section_id)
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _NUMERALS[tens - 1] + "十")
-    return head + (_NUMERALS[ones - 1] if ones else "")
 
 
 def _plain(text: str) -> RenderableType:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..atomic import replacing
 from ..errors import Severity, WenmingError
 from .redact import mask, redact_export
 from .rows import NUMBERING_NOTE, EvidenceRow, Filters, LedgerExport, default_name
@@ -131,21 +132,12 @@ def safe_url(url: str) -> bool:
 @contextmanager
 def _atomic(path: Path) -> Iterator[Path]:
     """A temporary file beside `path` that replaces it only when writing succeeded."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=".wenming-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    temp = Path(name)
     try:
-        yield temp
-        mask = os.umask(0)
-        os.umask(mask)
-        temp.chmod(0o666 & ~mask)  # mkstemp makes owner-only files; outputs are ordinary files
-        temp.replace(path)
+        with replacing(path) as temp:
+            yield temp
     except BaseException as exc:
         _discard_writers(exc)
         raise
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _discard_writers(exc: BaseException) -> None:

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..model import SIGN_OFF, MetricReq, Plan, Record, Section, Task
+from ..numbers import plain_number, section_numeral
 
 if TYPE_CHECKING:
     from ..status import PlanProgress, RequirementProgress, TaskProgress
@@ -281,21 +282,10 @@ def ledger_title(plan: Plan) -> str:
     return f"{plan.organisation}{plan.year}年文明单位创建工作台账"
 
 
-def chinese_numeral(value: int) -> str:
-    digits = "零一二三四五六七八九"
-    if value < 10:
-        return digits[value]
-    if value < 20:
-        return "十" + (digits[value % 10] if value % 10 else "")
-    if value < 100:
-        return digits[value // 10] + "十" + (digits[value % 10] if value % 10 else "")
-    return str(value)
-
-
 def section_banner(section_id: str, title: str) -> str:
     """A section's heading as the plan writes it: （七）积极履行社会责任……"""
     return (
-        f"（{chinese_numeral(int(section_id))}）{title}"
+        f"（{section_numeral(section_id)}）{title}"
         if section_id.isdigit()
         else f"{section_id} {title}"
     )
@@ -355,12 +345,7 @@ def format_value(value: object) -> str:
     return str(value)
 
 
-def format_number(value: float | None) -> str:
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+format_number = plain_number  # the name the templates and sheets use
 
 
 def _keep_record(record: Record, filters: Filters, task_ids: set[str] | None) -> bool:

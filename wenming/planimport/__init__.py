@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import write_replacing
 from ..errors import Problem, Severity, WenmingError
 from .build import PlanOut, build
 from .emit import emit
@@ -95,12 +96,4 @@ def write_plan(result: ImportResult, target: Path, force: bool = False) -> None:
         )
     if target.is_dir():
         raise WenmingError(f"“{target}”是文件夹", "用 -o 给出文件路径，例如 -o plan/2022.yaml")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".import-", suffix=".yaml", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(result.yaml)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_replacing(target, result.yaml)

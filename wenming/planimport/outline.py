@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..numbers import parse_chinese_numeral
 from .reader import Line
 
-_CN = "零一二三四五六七八九"
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９（）．", "0123456789().")
 
@@ -23,18 +23,6 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("（1）", re.compile(r"^([\u2474-\u2487])\s*")),
     ("①", re.compile(r"^([\u2460-\u2473])\s*")),
 )
-
-
-def cn_number(text: str) -> int | None:
-    """一 → 1, 十一 → 11, 二十 → 20; None for anything else."""
-    if not text or any(c not in _CN + "十" for c in text):
-        return None
-    if "十" not in text:
-        return _CN.index(text) if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
-        return None
-    return (_CN.index(tens) if tens else 1) * 10 + (_CN.index(ones) if ones else 0)
 
 
 @dataclass(frozen=True)
@@ -68,7 +56,7 @@ def parse_marker(text: str) -> Marker | None:
         elif "\u2460" <= raw <= "\u2473":
             number = ord(raw) - 0x2460 + 1
         else:
-            value = cn_number(raw)
+            value = parse_chinese_numeral(raw)
             if value is None:
                 continue
             number = value

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .outline import cn_number
+from ..numbers import parse_chinese_numeral
 
 FESTIVALS = ("春节", "元宵", "清明", "端午", "七夕", "中秋", "重阳")
 _FESTIVAL_RE = re.compile(r"(春节|元宵|清明|端午|七夕|中秋|重阳)节?")
@@ -38,7 +38,7 @@ class Doubt:
 def _int(text: str) -> int | None:
     if text.isdigit():
         return int(text)
-    return cn_number(text.replace("两", "二"))
+    return parse_chinese_numeral(text.replace("两", "二"))
 
 
 # ---------------------------------------------------------------- deadlines
