@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import publish
-from .checks import check_record
 from .dates import DateError, parse_loose
+from .documents import checked_record
 from .errors import Severity, WenmingError
 from .files import FileFact, sha256_file
 from .ledger import RECORDS_DIR
 from .model import SCHEMA_VERSION, Ledger, Plan, Record, Task
 from .numbers import stored_number
-from .parse import parse_record
 from .yamlio import dump, parse
 
 HOURS_FIGURE = "志愿服务时长"
@@ -444,15 +443,9 @@ def _import_files(root: Path, draft: Draft, year: int) -> tuple[list[ImportedFil
 def _validate(
     text: str, rel: str, record_id: str, plan: Plan, files: Sequence[ImportedFile]
 ) -> Record:
-    data, problems = parse(text, rel)
-    record, more = parse_record(data, rel, record_id, plan.year)
-    problems += more
-    facts: dict[str, FileFact] = {}
-    if record is not None:
-        for item, imported in zip(record.evidence, files, strict=False):
-            if item.file:
-                facts[item.file] = FileFact("ok", imported.sha256, imported.size)
-        problems += check_record(record, plan, facts)
+    folder = f"{RECORDS_DIR}/{plan.year}/{record_id}"
+    facts = {f"{folder}/{f.name}": FileFact("ok", f.sha256, f.size) for f in files}
+    record, problems = checked_record(parse(text, rel), rel, record_id, plan, facts)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or record is None:
         lines = [f"  · {p.message}" + (f"（{p.hint}）" if p.hint else "") for p in errors]

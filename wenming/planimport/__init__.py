@@ -70,19 +70,11 @@ def import_plan(path: Path, year: int | None = None) -> ImportResult:
 
 def self_check(text: str, year: int) -> list[Problem]:
     """The problems `wenming check` would report on the plan alone."""
-    from ..checks import check_plan
-    from ..parse import parse_plan
+    from ..documents import checked_plan
     from ..yamlio import parse
 
     rel = f"plan/{year}.yaml"
-    data, problems = parse(text, rel)
-    if data is None:
-        return problems
-    plan, more = parse_plan(data, rel)
-    problems += more
-    if plan is not None:
-        problems += list(check_plan(plan))
-    return problems
+    return checked_plan(parse(text, rel), rel)[1]
 
 
 def write_plan(result: ImportResult, target: Path, force: bool = False) -> None:

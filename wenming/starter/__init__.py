@@ -9,11 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from .. import git
-from ..checks import check_plan
+from ..documents import checked_plan
 from ..errors import Problem, Severity, WenmingError
 from ..ledger import MAX_PLAN_BYTES, PLAN_DIR, RECORDS_DIR
 from ..model import Plan
-from ..parse import parse_plan
 from ..yamlio import load_file, parse
 
 HERE = Path(__file__).parent
@@ -45,11 +44,7 @@ def _refuse(problems: list[Problem], what: str) -> None:
 
 
 def _checked_plan(data: object, problems: list[Problem], rel: str, what: str) -> Plan:
-    _refuse(problems, what)
-    plan, more = parse_plan(data, rel)
-    problems = more
-    if plan is not None:
-        problems += check_plan(plan)
+    plan, problems = checked_plan((data, problems), rel)
     _refuse(problems, what)
     if plan is None:  # pragma: no cover - parse_plan reports why whenever it returns None
         raise WenmingError(f"{what}无法读取")
