@@ -17,9 +17,10 @@ from conftest import git
 
 from wenming import record as record_module
 from wenming.checks import check_record
+from wenming.commands.check import validate
 from wenming.errors import Severity
 from wenming.files import sha256_file
-from wenming.ledger import MAX_RECORD_BYTES, load, validate
+from wenming.ledger import MAX_RECORD_BYTES, load
 from wenming.parse import parse_record
 from wenming.yamlio import load_file
 

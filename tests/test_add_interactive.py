@@ -12,9 +12,10 @@ import pytest
 from conftest import git
 
 import wenming.cli.add as add_command
+from wenming.commands.check import validate
 from wenming.errors import Severity
 from wenming.files import sha256_file
-from wenming.ledger import load, validate
+from wenming.ledger import load
 
 Cli = Callable[..., Any]
 TITLE = "学雷锋志愿服务进社区"

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from wenming import cache, ledger
-from wenming.ledger import load, scan, validate
+from wenming.commands.check import validate
+from wenming.ledger import load, scan
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 from generate import generate

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from wenming.commands.check import validate
 from wenming.errors import Severity
-from wenming.ledger import validate
 
 CASES = Path(__file__).parent / "cases"
 RECORD_CASES = sorted((CASES / "records").glob("*.yaml"))

@@ -157,13 +157,13 @@ def test_python_dash_m_runs_the_cli(mini_ledger: Path) -> None:
 def test_an_internal_error_is_one_line_without_traceback(
     cli: Any, mini_ledger: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wenming.ledger
+    import wenming.commands.check
 
     def broken(*args: object) -> list[object]:
         raise RuntimeError("boom")
 
     monkeypatch.delenv("WENMING_DEBUG")
-    monkeypatch.setattr(wenming.ledger, "validate", broken)
+    monkeypatch.setattr(wenming.commands.check, "validate", broken)
     result = cli("check", repo=mini_ledger)
     assert result.exit_code == 70
     assert result.stderr.startswith("错误：内部错误：RuntimeError: boom")

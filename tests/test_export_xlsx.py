@@ -394,7 +394,7 @@ def test_cover_sign_off_from_the_plan_and_options(ledger: Path, tmp_path: Path) 
 
 
 def test_sign_off_in_the_plan_is_checked(mini_ledger: Path) -> None:
-    from wenming.ledger import validate
+    from wenming.commands.check import validate
 
     plan = mini_ledger / "plan" / "2022.yaml"
     plan.write_text(

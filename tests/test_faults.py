@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import git
 
-from wenming.ledger import load, validate
+from wenming.commands.check import validate
+from wenming.ledger import load
 
 ADD = ("add", "--task", "7.1", "--date", "2022-03-05", "--type", "学雷锋志愿服务", "--unit", "团委")
 

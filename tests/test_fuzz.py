@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from wenming import yamlio
 from wenming.checks import check_record
-from wenming.ledger import load, validate
+from wenming.commands.check import validate
+from wenming.ledger import load
 from wenming.parse import parse_plan, parse_record
 
 CASES = Path(__file__).parent / "cases"

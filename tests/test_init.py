@@ -15,8 +15,9 @@ import yaml
 from conftest import MINI_LEDGER, REPO_ROOT, git
 
 import wenming.starter as starter
+from wenming.commands.check import validate
 from wenming.errors import Severity
-from wenming.ledger import load, validate
+from wenming.ledger import load
 
 Cli = Callable[..., Any]
 

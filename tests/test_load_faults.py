@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from wenming import cache
+from wenming.commands.check import validate
 from wenming.errors import Severity
-from wenming.ledger import validate
 
 RECORD = "records/2022/20220305-学雷锋志愿服务进社区-0001.yaml"
 EVIDENCE = "records/2022/20220305-学雷锋志愿服务进社区-0001"

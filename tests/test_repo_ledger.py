@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from wenming.ledger import load, validate
+from wenming.commands.check import validate
+from wenming.ledger import load
 from wenming.model import CountReq, EachOfReq, FestivalReq, FixedDateReq, MetricReq
 
 ROOT = Path(__file__).parent.parent

@@ -8,7 +8,7 @@ import pytest
 
 from wenming import checks
 from wenming.checks import SUGGESTION_CANDIDATES, Suggestions
-from wenming.ledger import validate
+from wenming.commands.check import validate
 
 UNITS = 30_000
 RECORD = """schema_version: 1

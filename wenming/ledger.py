@@ -512,16 +512,6 @@ def _still_inside(real: str, inside: str, git: str) -> bool:
     return real.startswith(inside) and not real.lower().startswith(git.lower())
 
 
-def validate(
-    root: Path, use_cache: bool = True, progress: ProgressFactory | None = None
-) -> list[Problem]:
-    """`wenming check`: load everything, look at every evidence file, apply every rule."""
-    from .checks import check_ledger
-
-    ledger = load(root, use_cache, progress)
-    return check_ledger(ledger, inspect_evidence(ledger, use_cache))
-
-
 def select_plan(ledger: Ledger | Snapshot, year: int | None, today: date) -> Plan:
     """The plan a command works on: `--year`, else the one covering today, else the latest."""
     if not ledger.plans:

@@ -33,20 +33,17 @@ def check(
     一次列出所有问题，每行一个：路径:行号: 错误：说明（规则）。
     没有错误时退出码为 0，有错误时为 1（警告不影响退出码）。
     """
-    from ..errors import Severity
-    from ..ledger import validate
+    from ..commands.check import check as run
 
-    root = ledger_root(ctx)
-    problems = validate(root, use_cache(ctx), progress_bar)
-    errors = sum(p.severity is Severity.ERROR for p in problems)
+    result = run(ledger_root(ctx), use_cache(ctx), progress_bar)
+    root, problems, errors = result.root, result.problems, result.errors
     if output is OutputFormat.json:
         typer.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
         for problem in problems:
             typer.echo(problem.format())
-        warnings = len(problems) - errors
         if problems:
-            typer.echo(f"共 {errors} 个错误、{warnings} 个警告。", err=True)
+            typer.echo(f"共 {errors} 个错误、{result.warnings} 个警告。", err=True)
         else:
             typer.echo(f"检查通过：{root} 没有发现问题。", err=True)
     if errors:
