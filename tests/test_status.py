@@ -23,7 +23,8 @@ from wenming.model import (
     Task,
     Unit,
 )
-from wenming.status import State, describe, evaluate, select, timeline, todo_command
+from wenming.render import todo_command
+from wenming.status import State, describe, evaluate, select, timeline
 
 S = Source("test.yaml")
 

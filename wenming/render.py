@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -11,14 +13,19 @@ from .numbers import section_numeral
 from .status import (
     STATE_ORDER,
     PlanProgress,
+    RequirementProgress,
     State,
     TaskProgress,
+    Todo,
+    number,
     role,
-    todo_command,
 )
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+# Arguments a shell takes as they are; anything else is quoted in a to-do command line.
+_SHELL_SAFE = re.compile(r"[\w.\-/:=%+@,，、（）]+")
 
 STATE_STYLES: dict[State, str] = {
     State.DONE: "green",
@@ -199,3 +206,36 @@ def timeline_table(
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
     table.add_row(Text("合计", style="bold"), *(str(n) for n in totals), str(sum(totals)))
     return table
+
+
+def todo_command(
+    plan: Plan, task: TaskProgress, req: RequirementProgress | None, todo: Todo, unit: str | None
+) -> str | None:
+    """A `wenming add …` line that logs a record closing the gap, or None for evidence gaps."""
+    if todo.record_id is not None:
+        return None
+    who = unit or (task.lead[0] if task.lead else None)
+    args = ["wenming", "add", "--task", task.task_id]
+    if todo.type:
+        args += ["--type", todo.type]
+    if who:
+        args += ["--unit", who]
+    if todo.date:
+        args += ["--date", todo.date.isoformat()]
+    title = _proposed_title(req, todo)
+    if title:
+        args += ["--title", title]
+    if todo.figure is not None and todo.amount is not None:
+        if todo.figure == "participants":
+            args += ["--participants", number(todo.amount)]
+        else:
+            args += ["--figure", f"{todo.figure}={number(todo.amount)}"]
+    return " ".join(a if _SHELL_SAFE.fullmatch(a) else shlex.quote(a) for a in args)
+
+
+def _proposed_title(req: RequirementProgress | None, todo: Todo) -> str | None:
+    if req is None or not todo.type:
+        return None
+    if req.kind == "count" and todo.what not in ("全年", "计划期内"):
+        return f"{todo.what}{todo.type}"
+    return None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -36,7 +34,6 @@ class State(str, Enum):
 
 
 # Words a POSIX shell passes through unchanged; CJK letters count as \w.
-_SHELL_SAFE = re.compile(r"[\w.\-/:=%+@,，、（）]+")
 STATE_ORDER = (State.LATE, State.NOT_STARTED, State.ON_TRACK, State.DONE)
 OP_WORDS = {">": "超过", ">=": "不低于", "<": "低于", "<=": "不超过", "==": "等于"}
 
@@ -607,36 +604,3 @@ def timeline(
             counts[section_id][index] += 1
     rows = tuple((sid, tuple(row)) for sid, row in counts.items())
     return tuple(m.label for m in months), rows
-
-
-def todo_command(
-    plan: Plan, task: TaskProgress, req: RequirementProgress | None, todo: Todo, unit: str | None
-) -> str | None:
-    """A `wenming add …` line that logs a record closing the gap, or None for evidence gaps."""
-    if todo.record_id is not None:
-        return None
-    who = unit or (task.lead[0] if task.lead else None)
-    args = ["wenming", "add", "--task", task.task_id]
-    if todo.type:
-        args += ["--type", todo.type]
-    if who:
-        args += ["--unit", who]
-    if todo.date:
-        args += ["--date", todo.date.isoformat()]
-    title = _proposed_title(req, todo)
-    if title:
-        args += ["--title", title]
-    if todo.figure is not None and todo.amount is not None:
-        if todo.figure == "participants":
-            args += ["--participants", number(todo.amount)]
-        else:
-            args += ["--figure", f"{todo.figure}={number(todo.amount)}"]
-    return " ".join(a if _SHELL_SAFE.fullmatch(a) else shlex.quote(a) for a in args)
-
-
-def _proposed_title(req: RequirementProgress | None, todo: Todo) -> str | None:
-    if req is None or not todo.type:
-        return None
-    if req.kind == "count" and todo.what not in ("全年", "计划期内"):
-        return f"{todo.what}{todo.type}"
-    return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -73,58 +72,42 @@ def status(
     节日或截止日期未达成）、未开展（尚无记录）。
     """
     # Imported here so that `wenming --help` and the other commands start fast.
-    from ..errors import Severity, WenmingError
-    from ..ledger import load, records_of, scan
+    from ..commands.status import status as run
     from ..render import status_table, task_detail, timeline_table, todo_lines
-    from ..status import evaluate, select, timeline
     from ..terminal import console
 
-    day = date_option(as_of, "--as-of")
-    wanted = _state(only, "--status")
     failing = _state(fail_on, "--fail-on")
-    root = ledger_root(ctx)
-    snapshot = scan(root, year, date.today(), use_cache(ctx), progress_bar)
-    plan = snapshot.plan
-    errors = sum(p.severity is Severity.ERROR for p in snapshot.problems)
-    if errors:
+    result = run(
+        ledger_root(ctx),
+        year=year,
+        as_of=date_option(as_of, "--as-of"),
+        unit=unit,
+        section=section,
+        state=_state(only, "--status"),
+        task=task,
+        with_timeline=show_timeline,
+        use_cache=use_cache(ctx),
+        progress=progress_bar,
+    )
+    plan, shown = result.plan, result.shown
+    if result.errors:
         typer.echo(
-            f"注意：计划或 {plan.year} 年的记录中有 {errors} 个错误，以下统计可能不完整；"
+            f"注意：计划或 {plan.year} 年的记录中有 {result.errors} 个错误，以下统计可能不完整；"
             "请运行 wenming check 查看。",
             err=True,
         )
-    if unit is not None and unit not in plan.units:
-        raise WenmingError(f"计划中没有单位“{unit}”", "可选单位：" + "、".join(plan.units))
-    if section is not None and section not in {s.id for s in plan.sections}:
-        ids = "、".join(s.id for s in plan.sections)
-        raise WenmingError(f"计划中没有板块“{section}”", f"板块编号：{ids}")
-    if task is not None and task not in plan.tasks:
-        raise WenmingError(f"计划中没有任务“{task}”", "运行 wenming status 查看全部任务编号")
-    activities = snapshot.activities
-    progress = evaluate(plan, activities, day or date.today())
-    shown = select(progress, plan, unit=unit, section=section, state=wanted)
-    if task is not None:
-        shown = select(progress, plan)
-        shown = type(shown)(
-            shown.year, shown.as_of, shown.start, shown.end,
-            tuple(t for t in shown.tasks if t.task_id == task),
-        )  # fmt: skip
-    by_id = {a.id: a for a in activities}
     out = console()
     if as_json:
         typer.echo(json.dumps(shown.to_dict(), ensure_ascii=False, indent=2))
-    elif show_timeline:
-        months, rows = timeline(plan, activities, progress.as_of)
-        if section is not None:
-            rows = tuple(r for r in rows if r[0] == section)
-        out.print(f"{plan.year} 年各板块每月活动记录数（截至 {progress.as_of.isoformat()}）")
+    elif result.timeline is not None:
+        months, rows = result.timeline
+        out.print(f"{plan.year} 年各板块每月活动记录数（截至 {result.progress.as_of.isoformat()}）")
         out.print(timeline_table(plan, months, rows))
     elif todo:
-        for line in todo_lines(shown, plan, by_id, unit):
+        for line in todo_lines(shown, plan, result.activity_by_id, unit):
             typer.echo(line)
-    elif task is not None:
-        # Only this view shows titles, so only it reads every record in full.
-        records = {r.id: r for r in records_of(load(root, use_cache(ctx)), plan)}
-        out.print(task_detail(shown.tasks[0], plan, records))
+    elif result.records is not None:
+        out.print(task_detail(shown.tasks[0], plan, result.records))
     else:
         out.print(status_table(shown, plan, unit, out.width))
     if failing is not None and any(t.state is failing for t in shown.tasks):
