@@ -61,14 +61,14 @@ def status(
         )  # fmt: skip
         # Only the view of one task shows titles, so only it reads every record in full.
         records = {r.id: r for r in records_of(load(root, use_cache), plan)}
-    months = None
+    monthly: Timeline | None = None
     if with_timeline:
         months, rows = timeline(plan, snapshot.activities, whole.as_of)
         if section is not None:
             rows = tuple(r for r in rows if r[0] == section)
-        months = (months, rows)
+        monthly = (months, rows)
     errors = sum(p.severity is Severity.ERROR for p in snapshot.problems)
-    return StatusResult(plan, whole, shown, tuple(snapshot.activities), errors, records, months)
+    return StatusResult(plan, whole, shown, tuple(snapshot.activities), errors, records, monthly)
 
 
 def _known(plan: Plan, unit: str | None, section: str | None, task: str | None) -> None:
