@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from wenming.commands.export import prepare
 from wenming.errors import WenmingError
-from wenming.export import prepare, write_text
+from wenming.export import write_text
 from wenming.export.html import md_cell
 
 SCRIPT_TITLE = "<script>alert(1)</script>活动"

@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from wenming.export import prepare, write_xlsx
+from wenming.commands.export import prepare
+from wenming.export import write_xlsx
 from wenming.export.rows import activity_numbers, compact_numbers
 from wenming.export.xlsx import (
     LINE_HEIGHT,

@@ -58,7 +58,7 @@ ProgressFactory = Callable[[int, str], AbstractContextManager[Tick | None]]
 
 
 @contextmanager
-def _no_progress(total: int, label: str) -> Iterator[Tick | None]:
+def no_progress(total: int, label: str) -> Iterator[Tick | None]:
     yield None
 
 
@@ -404,7 +404,7 @@ def _through_cache(
     if not misses:
         return results, {}
     jobs = [_job(files, i) for i in misses]
-    with (progress or _no_progress)(len(jobs), "正在读取记录") as tick:
+    with (progress or no_progress)(len(jobs), "正在读取记录") as tick:
         return results, dict(zip(misses, _parse(jobs, tick), strict=True))
 
 

@@ -91,16 +91,9 @@ def export(
     便于移交，根目录的 index.html 列出全部材料。完成情况与 wenming status 的统计一致。
     封面的填报人、审核人、联系电话取自计划的 sign_off 或这里的选项，没有时留空手写。
     """
-    from ..errors import WenmingError
-    from ..export import default_name, prepare, rows_total, write_bundle, write_text, write_xlsx
-    from ..outputs import check_output
+    from ..commands.export import export as run
 
-    day, first, last, signed_on = (
-        date_option(as_of, "--as-of"),
-        date_option(start, "--from"),
-        date_option(end, "--to"),
-        date_option(sign_date, "--sign-date"),
-    )
+    signed_on = date_option(sign_date, "--sign-date")
     sign_off = {
         "填报人": preparer or "",
         "审核人": reviewer or "",
@@ -109,45 +102,34 @@ def export(
     }
     chosen = fmt.value if fmt else ("md" if template != "ledger" else "xlsx")
     if bundle is not None and (chosen != "xlsx" or output is not None):
-        raise typer.BadParameter(
+        raise typer.BadParameter(  # a usage error here; the use case refuses it for any caller
             "--bundle 只打包 Excel 台账，不能与 --output 或 --format html/md 同用",
             param_hint="--bundle",
         )
-    if chosen == "xlsx" and template != "ledger":
-        raise WenmingError(
-            f"模板 {template} 只能导出为 html 或 md", "加上 --format md 或 --format html"
-        )
-    root = ledger_root(ctx)
-    prepared = prepare(
-        root,
+    result = run(
+        ledger_root(ctx),
+        fmt=chosen,
+        template=template,
+        output=output,
+        bundle=bundle,
         year=year,
-        as_of=day,
+        as_of=date_option(as_of, "--as-of"),
         unit=unit,
         section=section,
-        start=first,
-        end=last,
-        use_cache=use_cache(ctx),
-        progress_bar=progress_bar,
+        start=date_option(start, "--from"),
+        end=date_option(end, "--to"),
         sign_off=sign_off,
         redact=redact,
+        use_cache=use_cache(ctx),
+        progress=progress_bar,
     )
-    if prepared.errors:
+    if result.errors:
         typer.echo(
-            f"注意：台账中有 {prepared.errors} 个错误，导出的内容可能不完整；请运行 wenming check 查看。",
+            f"注意：台账中有 {result.errors} 个错误，导出的内容可能不完整；请运行 wenming check 查看。",
             err=True,
         )
-    data = prepared.data
-    target = bundle or output or Path(default_name(data, chosen, template))
-    check_output(root, target)
-    if bundle is not None:
-        with progress_bar(rows_total(prepared, bundle=True), "正在打包") as tick:
-            path = write_bundle(prepared, target, tick)
-    elif chosen == "xlsx":
-        with progress_bar(rows_total(prepared), "正在导出") as tick:
-            path = write_xlsx(prepared, target, tick)
-    else:
-        path = write_text(prepared, target, chosen, template)
+    data = result.data
     typer.echo(
-        f"已导出：{path}（{len(data.tasks)} 项任务、{len(data.activities)} 条活动记录、"
+        f"已导出：{result.path}（{len(data.tasks)} 项任务、{len(data.activities)} 条活动记录、"
         f"{len(data.evidence)} 件佐证材料，统计截至 {data.as_of.isoformat()}）"
     )

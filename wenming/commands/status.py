@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..errors import Severity, WenmingError
+from ..errors import Severity
 from ..ledger import ProgressFactory, load, records_of, scan
 from ..model import Activity, Plan, Record
 from ..status import PlanProgress, State, evaluate, select, timeline
+from .filters import check_filters
 
 Timeline = tuple[tuple[str, ...], tuple[tuple[str, tuple[int, ...]], ...]]
 
@@ -49,7 +50,7 @@ def status(
     today = today or date.today()
     snapshot = scan(root, year, today, use_cache, progress)
     plan = snapshot.plan
-    _known(plan, unit, section, task)
+    check_filters(plan, unit, section, task)
     whole = evaluate(plan, snapshot.activities, as_of or today)
     shown = select(whole, plan, unit=unit, section=section, state=state)
     records = None
@@ -69,14 +70,3 @@ def status(
         monthly = (months, rows)
     errors = sum(p.severity is Severity.ERROR for p in snapshot.problems)
     return StatusResult(plan, whole, shown, tuple(snapshot.activities), errors, records, monthly)
-
-
-def _known(plan: Plan, unit: str | None, section: str | None, task: str | None) -> None:
-    """Refuse a unit, section or task the plan does not have, saying which it has."""
-    if unit is not None and unit not in plan.units:
-        raise WenmingError(f"计划中没有单位“{unit}”", "可选单位：" + "、".join(plan.units))
-    if section is not None and section not in {s.id for s in plan.sections}:
-        ids = "、".join(s.id for s in plan.sections)
-        raise WenmingError(f"计划中没有板块“{section}”", f"板块编号：{ids}")
-    if task is not None and task not in plan.tasks:
-        raise WenmingError(f"计划中没有任务“{task}”", "运行 wenming status 查看全部任务编号")

@@ -1,4 +1,4 @@
-"""`wenming export`: gather a plan's rows once, then write a workbook, a page or a hand-over zip."""
+"""Export writers: a plan's arranged rows become a workbook, a page or a hand-over zip."""
 
 from __future__ import annotations
 
@@ -6,19 +6,12 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..atomic import replacing
-from ..errors import Severity, WenmingError
-from .redact import mask, redact_export
+from .redact import mask
 from .rows import NUMBERING_NOTE, EvidenceRow, Filters, LedgerExport, default_name
 
-if TYPE_CHECKING:
-    from ..ledger import ProgressFactory
-
-FORMATS = ("xlsx", "html", "md")
 TEMPLATES = ("ledger", "summary")
 EVIDENCE_FOLDER = "佐证材料"
 LINK_SCHEMES = ("http://", "https://", "ftp://", "mailto:")
@@ -33,49 +26,6 @@ class Prepared:
     root: Path
     errors: int
     redacted: bool = False
-
-
-def prepare(
-    root: Path,
-    *,
-    year: int | None,
-    as_of: date | None,
-    unit: str | None = None,
-    section: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    today: date | None = None,
-    use_cache: bool = True,
-    progress_bar: ProgressFactory | None = None,
-    sign_off: dict[str, str] | None = None,
-    redact: bool = False,
-) -> Prepared:
-    """Load the ledger, judge the plan as `wenming status` does, and arrange the export rows."""
-    from ..git import head_commit
-    from ..ledger import load, records_of, select_plan
-    from ..status import evaluate
-    from .rows import build
-
-    today = today or date.today()
-    ledger = load(root, use_cache, progress_bar)
-    errors = sum(p.severity is Severity.ERROR for p in ledger.problems)
-    plan = select_plan(ledger, year, today)
-    if unit is not None and unit not in plan.units:
-        raise WenmingError(f"计划中没有单位“{unit}”", "可选单位：" + "、".join(plan.units))
-    if section is not None and section not in {s.id for s in plan.sections}:
-        ids = "、".join(s.id for s in plan.sections)
-        raise WenmingError(f"计划中没有板块“{section}”", f"板块编号：{ids}")
-    if start and end and start > end:
-        raise WenmingError(
-            f"起始日期 {start.isoformat()} 晚于结束日期 {end.isoformat()}", "检查 --from 和 --to"
-        )
-    records = records_of(ledger, plan)
-    progress = evaluate(plan, records, as_of or today)
-    filters = Filters(progress.as_of, unit, section, start, end)
-    data = build(plan, records, progress, filters, head_commit(root), sign_off)
-    if redact:
-        data = redact_export(data)
-    return Prepared(data, root, errors, redact)
 
 
 def relative_links(prepared: Prepared, folder: Path) -> dict[str, str]:
@@ -199,14 +149,12 @@ def rows_total(prepared: Prepared, bundle: bool = False) -> int:
 
 __all__ = [
     "EVIDENCE_FOLDER",
-    "FORMATS",
     "NUMBERING_NOTE",
     "TEMPLATES",
     "Filters",
     "LedgerExport",
     "Prepared",
     "default_name",
-    "prepare",
     "rows_total",
     "write_bundle",
     "write_text",

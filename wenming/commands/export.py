@@ -1,0 +1,113 @@
+"""`export`: judge the plan as `status` does, arrange the rows once and write one output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..errors import Severity, WenmingError
+from ..export import Prepared, rows_total, write_bundle, write_text, write_xlsx
+from ..export.redact import redact_export
+from ..export.rows import Filters, LedgerExport, build, default_name
+from ..git import head_commit
+from ..ledger import ProgressFactory, load, no_progress, records_of, select_plan
+from ..outputs import check_output
+from ..status import evaluate
+from .filters import check_filters
+
+FORMATS = ("xlsx", "html", "md")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The file written, what it holds, and how many errors the ledger had."""
+
+    path: Path
+    data: LedgerExport
+    errors: int
+
+
+def prepare(
+    root: Path,
+    *,
+    year: int | None,
+    as_of: date | None,
+    unit: str | None = None,
+    section: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+    use_cache: bool = True,
+    progress_bar: ProgressFactory | None = None,
+    sign_off: dict[str, str] | None = None,
+    redact: bool = False,
+) -> Prepared:
+    """Load the ledger, judge the plan as `wenming status` does, and arrange the export rows."""
+    today = today or date.today()
+    ledger = load(root, use_cache, progress_bar)
+    errors = sum(p.severity is Severity.ERROR for p in ledger.problems)
+    plan = select_plan(ledger, year, today)
+    check_filters(plan, unit, section, start=start, end=end)
+    records = records_of(ledger, plan)
+    progress = evaluate(plan, records, as_of or today)
+    filters = Filters(progress.as_of, unit, section, start, end)
+    data = build(plan, records, progress, filters, head_commit(root), sign_off)
+    if redact:
+        data = redact_export(data)
+    return Prepared(data, root, errors, redact)
+
+
+def export(
+    root: Path,
+    *,
+    fmt: str = "xlsx",
+    template: str = "ledger",
+    output: Path | None = None,
+    bundle: Path | None = None,
+    year: int | None = None,
+    as_of: date | None = None,
+    unit: str | None = None,
+    section: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    sign_off: dict[str, str] | None = None,
+    redact: bool = False,
+    today: date | None = None,
+    use_cache: bool = True,
+    progress: ProgressFactory | None = None,
+    folder: Path | None = None,
+) -> ExportResult:
+    """`wenming export`: one workbook, page or bundle, written where it may be written.
+
+    Without `output` or `bundle`, the file goes to `folder` (the current folder) under its
+    default name.
+    """
+    if fmt not in FORMATS:
+        raise WenmingError(f"不支持的格式“{fmt}”", "可选：" + "、".join(FORMATS))
+    if bundle is not None and (fmt != "xlsx" or output is not None):
+        raise WenmingError(
+            "--bundle 只打包 Excel 台账，不能与 --output 或 --format html/md 同用",
+            "去掉 --output 或 --format",
+        )
+    if fmt == "xlsx" and template != "ledger":
+        raise WenmingError(
+            f"模板 {template} 只能导出为 html 或 md", "加上 --format md 或 --format html"
+        )
+    prepared = prepare(
+        root, year=year, as_of=as_of, unit=unit, section=section, start=start, end=end,
+        today=today, use_cache=use_cache, progress_bar=progress, sign_off=sign_off,
+        redact=redact,
+    )  # fmt: skip
+    data = prepared.data
+    target = bundle or output or (folder or Path()) / default_name(data, fmt, template)
+    check_output(root, target)
+    if bundle is not None:
+        with (progress or no_progress)(rows_total(prepared, bundle=True), "正在打包") as tick:
+            path = write_bundle(prepared, target, tick)
+    elif fmt == "xlsx":
+        with (progress or no_progress)(rows_total(prepared), "正在导出") as tick:
+            path = write_xlsx(prepared, target, tick)
+    else:
+        path = write_text(prepared, target, fmt, template)
+    return ExportResult(path, data, prepared.errors)
