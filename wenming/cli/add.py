@@ -115,25 +115,22 @@ def add(
     130 已取消（写入前中断则未写入任何文件；提交被中断则记录已保存，并给出完成提交的命令）。
     """
     # Imported here so that `wenming --help` and other commands start fast.
+    from ..commands.add import commit_record, ledger_and_plan, save, undo
     from ..errors import WenmingError
-    from ..ledger import load, select_plan
     from ..record import (
         Draft,
-        discard,
         parse_evidence_option,
         parse_figure,
         parse_link_option,
         parse_pair,
         prepare,
         previous_record,
-        write,
     )
     from .prompts import Fields, ask, held_interrupts, my_records, parse_date, report
 
     root = ledger_root(ctx)
-    ledger = load(root, use_cache(ctx))
     when = parse_date(day) if day else None
-    plan = select_plan(ledger, year, when or today())
+    ledger, plan = ledger_and_plan(root, year, when, today(), use_cache(ctx))
     figures = dict(parse_figure(text) for text in figure or [])
     if hours is not None:
         figures[HOURS_FIGURE] = hours
@@ -190,8 +187,8 @@ def add(
         if not typer.confirm("确认写入" + ("" if no_commit else "并提交") + "？", default=True):
             raise typer.Abort()
     with held_interrupts() as interrupted:
-        written = write(root, plan, prepared)
+        written = save(root, plan, prepared)
         if interrupted:  # Ctrl-C before the commit began: undo, so that 130 means nothing written
-            discard(root, written)
+            undo(root, written)
             raise typer.Abort()
-        report(root, written, no_commit, interrupted)
+        report(root, written, None if no_commit else commit_record(root, written), interrupted)

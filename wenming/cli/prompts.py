@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from .. import git
+from ..commands.commit import Committed
 from ..dates import DateError, parse_loose
 from ..errors import WenmingError
 from ..model import Ledger, MetricReq, Plan, Record
@@ -86,18 +87,21 @@ def held_interrupts() -> Iterator[list[int]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def report(root: Path, written: Prepared, no_commit: bool, interrupted: Sequence[int] = ()) -> None:
+def report(
+    root: Path, written: Prepared, committed: Committed | None, interrupted: Sequence[int] = ()
+) -> None:
+    """Say what was written and how its commit went (None: not committed, as asked)."""
     count = len(written.files)
     typer.echo(f"已写入 {written.rel}" + (f"（佐证材料 {count} 个）" if count else ""))
     message = commit_message(written.record)
-    if no_commit:
+    if committed is None:
         typer.echo("未提交（--no-commit）。需要时运行：", err=True)
         typer.echo(f"  {git.finish_command(root, written.paths, message)}", err=True)
         return
-    outcome = git.commit_paths(root, written.paths, message)
+    outcome = committed.outcome
     if outcome.ok:
         typer.echo(f"已提交 {outcome.commit or ''}：{message}")
-        if git.detached(root):
+        if committed.detached:
             typer.echo(
                 "注意：当前处于“分离的 HEAD”状态，这次提交不属于任何分支，切换分支后可能找不到。\n"
                 f"  提示：运行 git -C '{root}' switch -c 新分支名 把它保存到一个分支上",

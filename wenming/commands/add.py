@@ -1,0 +1,55 @@
+"""`add`: check a new activity against its plan, write it with its evidence, and commit it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..ledger import load, select_plan
+from ..model import Ledger, Plan
+from ..record import Draft, Prepared, commit_message, discard, prepare, write
+from .commit import Committed, commit
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """The record as written, and its commit (None when asked not to commit)."""
+
+    written: Prepared
+    committed: Committed | None
+
+    @property
+    def message(self) -> str:
+        return commit_message(self.written.record)
+
+
+def ledger_and_plan(
+    root: Path, year: int | None, day: date | None, today: date, use_cache: bool = True
+) -> tuple[Ledger, Plan]:
+    """The ledger and the plan a record of `day` belongs to (or `--year`'s)."""
+    ledger = load(root, use_cache)
+    return ledger, select_plan(ledger, year, day or today)
+
+
+def save(root: Path, plan: Plan, prepared: Prepared) -> Prepared:
+    """Write the checked record and copy its evidence, never over anything already there."""
+    return write(root, plan, prepared)
+
+
+def commit_record(root: Path, written: Prepared) -> Committed:
+    """Commit the record and its evidence files, and nothing else."""
+    return commit(root, written.paths, commit_message(written.record))
+
+
+def undo(root: Path, written: Prepared) -> None:
+    """Remove a record written but not committed (the user stopped before the commit)."""
+    discard(root, written)
+
+
+def add(
+    root: Path, plan: Plan, draft: Draft, *, commit_it: bool = True, record_id: str | None = None
+) -> AddResult:
+    """`wenming add` in one step, for a front end that asks nothing in between."""
+    written = save(root, plan, prepare(root, plan, draft, record_id))
+    return AddResult(written, commit_record(root, written) if commit_it else None)
