@@ -99,14 +99,14 @@ def git_ledger(mini_ledger: Path, git_env: dict[str, str]) -> Path:
 @pytest.fixture(scope="session")
 def fresh_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A ledger made by `wenming init` for 2022 (with its check hook); copy it, never change it."""
-    from wenming.starter import create_ledger
+    from wenming.commands.init import init
 
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HOME", str(home))
         for key, value in GIT_ENV.items():
             patch.setenv(key, value)
-        result = create_ledger(tmp_path_factory.mktemp("fresh") / "台账", year=2022)
+        result = init(tmp_path_factory.mktemp("fresh") / "台账", year=2022)
     assert result.outcome is not None and result.outcome.ok, result.outcome
     return result.root
 

@@ -16,6 +16,7 @@ from conftest import MINI_LEDGER, REPO_ROOT, git
 
 import wenming.starter as starter
 from wenming.commands.check import validate
+from wenming.commands.init import init
 from wenming.errors import Severity
 from wenming.ledger import load
 
@@ -72,7 +73,7 @@ def test_starter_plan_passes_check_in_any_year(tmp_path: Path, year: int) -> Non
 
 
 def test_the_hook_rejects_a_broken_record(tmp_path: Path, git_env: dict[str, str]) -> None:
-    root = starter.create_ledger(tmp_path / "ledger", year=2022).root
+    root = init(tmp_path / "ledger", year=2022).root
     bad = root / "records" / "2022" / "20220101-坏记录-0000.yaml"
     bad.parent.mkdir(parents=True)
     bad.write_text("schema_version: 1\ndate: 2022-01-01\n", encoding="utf-8")
@@ -137,7 +138,7 @@ def test_without_packaged_templates_the_folder_is_kept(
     tmp_path: Path, git_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(starter, "TEMPLATES", tmp_path / "no-such-folder")
-    result = starter.create_ledger(tmp_path / "l", year=2022)
+    result = init(tmp_path / "l", year=2022)
     assert (result.root / "templates" / ".gitkeep").is_file()
     assert "templates/.gitkeep" in committed(result.root)
     assert any("模板" in note for note in result.notes)
@@ -151,7 +152,7 @@ def test_packaged_templates_are_copied(
     (templates / "ledger.html.j2").write_text("<html>{{ plan.title }}</html>\n", encoding="utf-8")
     (templates / "sub" / "row.md.j2").write_text("| {{ task.id }} |\n", encoding="utf-8")
     monkeypatch.setattr(starter, "TEMPLATES", templates)
-    root = starter.create_ledger(tmp_path / "l", year=2022).root
+    root = init(tmp_path / "l", year=2022).root
     assert (root / "templates" / "sub" / "row.md.j2").read_text(
         encoding="utf-8"
     ) == "| {{ task.id }} |\n"

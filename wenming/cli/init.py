@@ -43,9 +43,9 @@ def init(
     已经是台账（有 plan/ 或 records/）的文件夹不会被覆盖。
     退出码：0 已创建并提交；1 拒绝创建，或文件已创建但 git 提交未完成（会给出完成的命令）。
     """
-    from ..starter import create_ledger
+    from ..commands.init import init as run
 
-    result = create_ledger(directory, plan, year)
+    result = run(directory, plan, year)
     typer.echo(f"已在 {result.root} 创建 {result.year} 年台账：")
     for rel in result.paths:
         typer.echo(f"  {rel}")

@@ -74,10 +74,10 @@ def _existing_ledger(root: Path) -> bool:
     return (root / PLAN_DIR).exists() or (root / RECORDS_DIR).exists()
 
 
-def create_ledger(
+def lay_out(
     root: Path, plan_file: Path | None = None, year: int | None = None, today: date | None = None
 ) -> InitResult:
-    """Lay out a new ledger in `root`, make it a git repository and commit it."""
+    """Lay out a new ledger's files in `root` (the `init` use case then commits them)."""
     root = root.expanduser().resolve()
     if root.exists() and not root.is_dir():
         raise WenmingError(f"“{root}”是一个文件，不是文件夹")
@@ -104,7 +104,6 @@ def create_ledger(
         path.write_text(text, encoding="utf-8", newline="\n")
         result.paths.append(rel)
     result.paths += _copy_templates(root, result.notes)
-    _git(root, result)
     return result
 
 
@@ -131,22 +130,7 @@ def _copy_templates(root: Path, notes: list[str]) -> list[str]:
     return copied
 
 
-def _git(root: Path, result: InitResult) -> None:
-    message = f"初始化台账（{result.year} 年）"
-    if not git.available():
-        result.outcome = git.CommitOutcome(
-            False,
-            reason="找不到 git 程序（PATH 中没有 git），台账没有放进 git 仓库",
-            command=f"git init {root} && " + git.finish_command(root, result.paths, message),
-        )
-        return
-    if not git.is_repository(root):
-        git.init_repository(root)
-    _install_hook(root, result.notes)
-    result.outcome = git.commit_paths(root, result.paths, message)
-
-
-def _install_hook(root: Path, notes: list[str]) -> None:
+def install_hook(root: Path, notes: list[str]) -> None:
     hook = git.hook_path(root, "pre-commit")
     if hook.exists():
         notes.append(f"已有提交钩子 {hook}，没有覆盖；可在其中加入一行：wenming check")
