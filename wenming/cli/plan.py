@@ -43,23 +43,24 @@ def import_(
     读出的要求，以及每一处未能归入的内容及其行号。原文中隐去的名称（****）成为占位单位，
     wenming check 会提醒填写。
     """
-    from ..planimport import import_plan, write_plan
+    from ..commands.plan_import import plan_import
 
-    result = import_plan(file, year)
-    if dry_run:
-        typer.echo(result.yaml, nl=False)
-        typer.echo(result.report(file.name), err=True)
-        typer.echo("（--dry-run：未写入任何文件）", err=True)
-        return
-    if output is None:
+    def in_ledger(plan_year: int) -> Path:
+        if output is not None:
+            return output
         try:
-            target = ledger_root(ctx) / "plan" / f"{result.year}.yaml"
+            return ledger_root(ctx) / "plan" / f"{plan_year}.yaml"
         except WenmingError as exc:
             raise WenmingError(
-                exc.message, f"用 -o plan/{result.year}.yaml 指定输出文件，或在台账目录中运行"
+                exc.message, f"用 -o plan/{plan_year}.yaml 指定输出文件，或在台账目录中运行"
             ) from exc
-    else:
-        target = output
-    write_plan(result, target, force)
-    typer.echo(result.report(file.name), err=True)
-    typer.echo(f"已写入 {target}；请核对注释中的说明，然后运行 wenming check。", err=True)
+
+    done = plan_import(file, year=year, target=None if dry_run else in_ledger, force=force)
+    report = done.result.report(file.name)
+    if done.target is None:
+        typer.echo(done.result.yaml, nl=False)
+        typer.echo(report, err=True)
+        typer.echo("（--dry-run：未写入任何文件）", err=True)
+        return
+    typer.echo(report, err=True)
+    typer.echo(f"已写入 {done.target}；请核对注释中的说明，然后运行 wenming check。", err=True)
