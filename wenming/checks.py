@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from .errors import Problem, Severity, Source
-from .files import FileFact, unsafe_reason
+from .files import FileFact
 from .model import (
     BUILTIN_METRIC_FIELDS,
     FESTIVALS,
@@ -350,16 +350,6 @@ def _evidence_file(
             f"佐证材料“{path}”的内容与记录的 sha256 不符（文件被改动或替换过）",
             f"确认文件无误后，把 sha256 改为 {fact.sha256}",
         )
-
-
-def evidence_paths(ledger: Ledger) -> set[str]:
-    """The evidence files worth looking at on disk (safe paths only)."""
-    return {
-        item.file
-        for record in ledger.records
-        for item in record.evidence
-        if item.file and unsafe_reason(item.file) is None
-    }
 
 
 def check_records(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Problem]:

@@ -477,9 +477,20 @@ def _read_record(path: str, rel: str, record_id: str, year: int) -> RecordResult
     return record, problems + more
 
 
+def evidence_paths(ledger: Ledger) -> set[str]:
+    """The evidence files worth looking at on disk (safe paths only)."""
+    from .files import unsafe_reason
+
+    return {
+        item.file
+        for record in ledger.records
+        for item in record.evidence
+        if item.file and unsafe_reason(item.file) is None
+    }
+
+
 def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFact]:
     """What the disk says about each evidence file; unchanged files are not hashed again."""
-    from .checks import evidence_paths
     from .files import inspect
 
     cache = Cache(ledger.root, "evidence", use_cache)
