@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
 from collections.abc import Callable
@@ -205,4 +204,3 @@ def test_pre_commit_framework_hook_definition() -> None:
 def test_starter_files_are_in_the_package() -> None:
     names = {p.name for p in Path(starter.__file__).parent.iterdir()}
     assert {"plan.yaml", "README.md", "gitignore.txt", "pre-commit.sh"} <= names
-    assert shutil.which("git") is not None
