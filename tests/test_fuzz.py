@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from wenming import yamlio
 from wenming.checks import check_record
 from wenming.ledger import load, validate
+from wenming.model import Plan
 from wenming.parse import parse_plan, parse_record
 
 CASES = Path(__file__).parent / "cases"
@@ -23,7 +24,15 @@ RECORD = yaml.safe_load(
     )
 )
 PLAN_TEXT = (CASES / "ledger/plan/2022.yaml").read_text(encoding="utf-8")
-PLAN = parse_plan(yamlio.parse(PLAN_TEXT, "plan/2022.yaml")[0], "plan/2022.yaml")[0]
+
+
+def _parsed_plan() -> Plan:
+    plan, problems = parse_plan(yamlio.parse(PLAN_TEXT, "plan/2022.yaml")[0], "plan/2022.yaml")
+    assert plan is not None and problems == []
+    return plan
+
+
+PLAN = _parsed_plan()
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(
@@ -124,7 +133,7 @@ def test_mutated_record_in_a_real_ledger(tmp_path: Path, edits: list[tuple[str, 
 
 
 text_values = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=60
 )
 
 

@@ -5,19 +5,15 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from conftest import MINI_LEDGER, REPO_ROOT, git
+from conftest import MINI_LEDGER, REPO_ROOT, Cli, git
 
 import wenming.starter as starter
 from wenming.errors import Severity
 from wenming.ledger import load, validate
-
-Cli = Callable[..., Any]
 
 
 def files_of(root: Path) -> list[str]:
