@@ -7,8 +7,10 @@ import shutil
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from wenming.cli import app
@@ -111,12 +113,20 @@ def fresh_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.root
 
 
+class Cli(Protocol):
+    """The `cli` fixture: run `wenming ARGS` in-process."""
+
+    def __call__(
+        self, *args: str, repo: Path | None = None, input: str | None = None
+    ) -> Result: ...
+
+
 @pytest.fixture
-def cli() -> Callable[..., object]:
+def cli() -> Cli:
     """Run `wenming ARGS` in-process with --repo set to `repo` (when given)."""
     runner = CliRunner()
 
-    def run(*args: str, repo: Path | None = None, input: str | None = None) -> object:
+    def run(*args: str, repo: Path | None = None, input: str | None = None) -> Result:
         argv = (["--repo", str(repo)] if repo is not None else []) + list(args)
         return runner.invoke(app, argv, input=input, catch_exceptions=False)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import git
+from conftest import Cli, git
 
 from wenming import record as record_module
 from wenming.checks import check_record
@@ -43,8 +43,6 @@ VOLUNTEER = (
     "团委",
 )
 ID = re.compile(r"^\d{8}-[^/\\:*?\"<>|\s]{1,30}-[0-9a-f]{4}$")
-
-Cli = Callable[..., Any]
 
 
 @pytest.fixture

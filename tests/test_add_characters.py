@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import Cli, git
 
 ADD = ("add", "--task", "7.1", "--date", "2022-03-05", "--type", "学雷锋志愿服务", "--unit", "团委")
 BAD = ["\x00", "\x1b", "\x08", "\x0c", "\x7f", "\ufffe", "\uffff", "\udcff"]
@@ -30,7 +30,7 @@ def _records(root: Path) -> list[Path]:
     ],
 )
 def test_unstorable_characters_are_refused(
-    cli, git_ledger: Path, tmp_path: Path, char: str, option: str, value: str, field: str
+    cli: Cli, git_ledger: Path, tmp_path: Path, char: str, option: str, value: str, field: str
 ) -> None:
     photo = tmp_path / "照片.jpg"
     photo.write_bytes(b"photo")
@@ -48,7 +48,7 @@ def test_unstorable_characters_are_refused(
 
 @pytest.mark.parametrize("char", ["\x1b", "\ufffe"])
 def test_an_evidence_file_name_with_them_is_refused(
-    cli, git_ledger: Path, tmp_path: Path, char: str
+    cli: Cli, git_ledger: Path, tmp_path: Path, char: str
 ) -> None:
     photo = tmp_path / f"照片{char}.jpg"
     photo.write_bytes(b"photo")
@@ -59,7 +59,7 @@ def test_an_evidence_file_name_with_them_is_refused(
     assert _records(git_ledger) == before
 
 
-def test_tabs_newlines_and_windows_line_ends_are_kept(cli, git_ledger: Path) -> None:
+def test_tabs_newlines_and_windows_line_ends_are_kept(cli: Cli, git_ledger: Path) -> None:
     result = cli(
         *ADD, "--title", "标题\t带制表符", "--summary", "第一行\r\n第二行\r第三行", repo=git_ledger
     )

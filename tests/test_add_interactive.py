@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import git
+from conftest import Cli, git
 
 import wenming.cli.add as add_command
 from wenming.commands.check import validate
@@ -17,7 +15,6 @@ from wenming.errors import Severity
 from wenming.files import sha256_file
 from wenming.ledger import load
 
-Cli = Callable[..., Any]
 TITLE = "学雷锋志愿服务进社区"
 
 

@@ -41,7 +41,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     original = ledger._read_record
 
-    def spy(path: str, rel: str, record_id: str, year: int):  # type: ignore[no-untyped-def]
+    def spy(path: str, rel: str, record_id: str, year: int) -> cache.RecordResult:
         seen.append(rel)
         return original(path, rel, record_id, year)
 
@@ -121,7 +121,7 @@ def test_evidence_hash_is_recomputed_when_the_file_changes(generated: Path) -> N
     _same_as_uncached(generated)
 
 
-def _sealed(table: object) -> bytes:
+def _sealed(table: Any) -> bytes:
     """A table as the cache writes it, checksum included, so only its content is wrong."""
     payload = marshal.dumps(table)
     return zlib.crc32(payload).to_bytes(4, "big") + payload
@@ -212,7 +212,7 @@ def test_parsing_on_several_cores_gives_the_same_ledger(
 ) -> None:
     serial = load(generated, use_cache=False)
     monkeypatch.setattr(ledger, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(ledger.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # the module wenming.ledger calls
     parallel = load(generated, use_cache=False)
     assert parallel.records == serial.records
     assert parallel.problems == serial.problems

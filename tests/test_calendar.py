@@ -92,7 +92,7 @@ def test_spans_and_windows_at_the_ends_of_the_calendar_never_overflow(
     start: date, end: date
 ) -> None:
     for per in ("month", "quarter", "half", "year"):
-        spans = periods(per, start, end)  # type: ignore[arg-type]
+        spans = periods(per, start, end)
         assert spans[0].start == start and spans[-1].end == end
     windows = fixed_date_windows(12, 31, 60, "", start, end) + fixed_date_windows(
         1, 1, 60, "", start, end

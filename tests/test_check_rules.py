@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import ast
+import os
+import re
 import shutil
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
 from wenming.commands.check import validate
 from wenming.errors import Severity
+from wenming.rules import NOT_FROM_ONE_FILE, RULES
 
-CASES = Path(__file__).parent / "cases"
+TESTS = Path(__file__).parent
+CASES = TESTS / "cases"
+WENMING = REPO_ROOT / "wenming"
 RECORD_CASES = sorted((CASES / "records").glob("*.yaml"))
 PLAN_CASES = sorted((CASES / "plans").glob("*.yaml"))
 
@@ -24,7 +33,9 @@ def expected(case: Path) -> set[tuple[int, str]]:
 
 
 def found(root: Path, path: str) -> set[tuple[int, str]]:
-    return {(p.source.line, p.rule) for p in validate(root) if p.source.path == path}
+    problems = validate(root)
+    assert {p.rule for p in problems} <= set(RULES)
+    return {(p.source.line, p.rule) for p in problems if p.source.path == path}
 
 
 def test_the_clean_mini_ledger_has_no_problems(mini_ledger: Path) -> None:
@@ -44,16 +55,155 @@ def test_plan_rule(case: Path, mini_ledger: Path) -> None:
     assert found(mini_ledger, "plan/2022.yaml") == expected(case)
 
 
+# The rules no case file can show (wenming.rules.NOT_FROM_ONE_FILE) and the test that shows each.
+COVERED_ELSEWHERE = {
+    "file-too-large": "test_check_rules.py::test_oversized_record_is_refused_before_parsing",
+    "unreadable": "test_check_rules.py::test_a_record_file_too_deep_to_open_is_unreadable",
+    "not-a-file": "test_load_faults.py::test_a_fifo_in_place_of_a_file_is_refused_without_hanging",
+    "symlink": "test_load_faults.py::test_a_record_linked_out_of_the_ledger_is_not_read",
+    "no-plan": "test_check_rules.py::test_layout_rules",
+    "plan-name": "test_check_rules.py::test_layout_rules",
+    "record-name": "test_check_rules.py::test_layout_rules",
+    "record-location": "test_check_rules.py::test_layout_rules",
+    "leftover": "test_load_faults.py::test_leftovers_of_an_interrupted_add_are_warnings_with_the_command",
+}
+
+
 def test_every_rule_has_an_example_file() -> None:
-    rules = {rule for case in RECORD_CASES + PLAN_CASES for _, rule in expected(case)}
-    assert rules >= {
-        "yaml-syntax", "duplicate-key", "unknown-key", "missing-field", "wrong-type",
-        "invalid-date", "date-outside-period", "unknown-task", "unknown-unit",
-        "unknown-activity-type", "unknown-fact", "unknown-figure", "unknown-evidence-kind",
-        "bad-number", "evidence-missing", "evidence-path", "sha256-mismatch", "encoding",
-        "control-character", "yaml-tag", "yaml-too-complex", "schema-version", "empty-record",
-        "empty-plan", "bad-period",
-    }  # fmt: skip
+    in_cases = {rule for case in RECORD_CASES + PLAN_CASES for _, rule in expected(case)}
+    assert set(NOT_FROM_ONE_FILE) <= set(RULES)
+    assert in_cases == set(RULES) - set(NOT_FROM_ONE_FILE)
+
+
+def test_every_rule_without_an_example_file_has_a_test_of_its_own() -> None:
+    assert set(COVERED_ELSEWHERE) == set(NOT_FROM_ONE_FILE)
+    for rule, test in COVERED_ELSEWHERE.items():
+        file, name = test.split("::")
+        tree = ast.parse((TESTS / file).read_text(encoding="utf-8"))
+        (node,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+        constants = {c.value for c in ast.walk(node) if isinstance(c, ast.Constant)}
+        assert rule in constants, f"{test} does not name the rule {rule}"
+
+
+def _rule_arguments() -> dict[str, set[str]]:
+    """Every rule the code can give a Problem, read from the source: the literal in each call of
+    Problem() or of a function with a `rule` parameter (which passes it on), keyed by rule,
+    with where it is written."""
+    trees = {
+        path.relative_to(WENMING.parent).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
+        for path in sorted(WENMING.rglob("*.py"))
+    }
+    takers = {"Problem": 1}  # function name -> position of its `rule` argument
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                names = [a.arg for a in node.args.posonlyargs + node.args.args]
+                if "rule" in names:
+                    skip = 1 if names[0] in ("self", "cls") else 0
+                    takers[node.name] = names.index("rule") - skip
+    emitted: dict[str, set[str]] = {}
+
+    def visit(
+        node: ast.AST, where: str, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+    ) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            function = node
+        if isinstance(node, ast.Call):
+            callee = node.func
+            name = getattr(callee, "id", None) or getattr(callee, "attr", None)
+            if name in takers:
+                index = takers[name]
+                args = [
+                    *node.args[index : index + 1],
+                    *(k.value for k in node.keywords if k.arg == "rule"),
+                ]
+                assert len(args) == 1, f"{where}:{node.lineno}: a {name}() call without its rule"
+                (arg,) = args
+                here = f"{where}:{node.lineno}"
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    emitted.setdefault(arg.value, set()).add(here)
+                elif (
+                    isinstance(arg, ast.Name)
+                    and arg.id == "rule"
+                    and function is not None
+                    and "rule" in [a.arg for a in function.args.args + function.args.posonlyargs]
+                ):
+                    pass  # passed on from the caller, whose call is read as well
+                else:
+                    key = f"{where}::{function.name if function else '<module>'}"
+                    assert key in DYNAMIC_RULES, (
+                        f"{here}: the rule {ast.unparse(arg)} is not a literal; teach "
+                        "test_check_rules.DYNAMIC_RULES where it comes from"
+                    )
+                    for rule in DYNAMIC_RULES[key]():
+                        emitted.setdefault(rule, set()).add(here)
+        for child in ast.iter_child_nodes(node):
+            visit(child, where, function)
+
+    for where, tree in trees.items():
+        visit(tree, where, None)
+    return emitted
+
+
+def _state_rules() -> set[str]:
+    from wenming import checks
+
+    return {rule for rule, _message, _hint in checks._STATE_MESSAGES.values()}
+
+
+# Calls whose rule is computed: the module and function, and the rules it can pass.
+DYNAMIC_RULES: dict[str, Callable[[], set[str]]] = {
+    "wenming/checks.py::_evidence_file": _state_rules,  # one rule per state of an evidence file
+    "wenming/cache.py::_problems": set,  # rebuilds problems the code gave before, from the cache
+}
+
+
+def test_the_code_gives_exactly_the_registered_rules() -> None:
+    emitted = _rule_arguments()
+    unknown = {rule: sorted(where) for rule, where in emitted.items() if rule not in RULES}
+    assert unknown == {}, "rules missing from wenming/rules.py"
+    assert set(RULES) - set(emitted) == set(), "rules in wenming/rules.py that nothing gives"
+
+
+def test_the_manual_lists_every_rule() -> None:
+    text = (REPO_ROOT / "docs/manual/check.md").read_text(encoding="utf-8")
+    first_cells = [line.split("|")[1] for line in text.splitlines() if line.startswith("| `")]
+    listed = {name for cell in first_cells for name in re.findall(r"`([a-z0-9-]+)`", cell)}
+    assert listed == set(RULES)
+
+
+def test_a_record_file_too_deep_to_open_is_unreadable(mini_ledger: Path) -> None:
+    """A record the listing shows but the system will not open: here its whole path is longer
+    than the system takes (PATH_MAX), while its folder's path is not. Works as root too."""
+    if sys.platform != "linux":
+        pytest.skip("relies on Linux's PATH_MAX of 4096 bytes")
+    folder = mini_ledger / "records/2022"
+    while (room := 4080 - len(os.fsencode(folder))) > 0:
+        folder /= "部" * min(60, room // 3 or 1)
+        folder.mkdir()
+    name = "20220306-很深的记录-0002.yaml"
+    assert len(os.fsencode(folder / name)) > 4096
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=handle))
+    finally:
+        os.close(handle)
+    rel = (folder / name).relative_to(mini_ledger).as_posix()
+    assert found(mini_ledger, rel) == {(0, "unreadable")}
+    assert validate(mini_ledger) == validate(mini_ledger, use_cache=False)
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads files without permission"
+)
+def test_an_evidence_file_without_read_permission_is_unreadable(mini_ledger: Path) -> None:
+    photo = mini_ledger / "records/2022/20220305-学雷锋志愿服务进社区-0001/照片-1.png"
+    photo.chmod(0)
+    try:
+        record = "records/2022/20220305-学雷锋志愿服务进社区-0001.yaml"
+        assert found(mini_ledger, record) == {(14, "evidence-unreadable")}
+    finally:
+        photo.chmod(0o644)
 
 
 def test_placeholder_units_warn_without_failing(mini_ledger: Path) -> None:

@@ -8,22 +8,22 @@ import json
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+from conftest import REPO_ROOT, Cli
 from python_calamine import CalamineWorkbook
-
-from tests.conftest import REPO_ROOT
 
 PHOTO = "records/2022/20220305-学雷锋志愿服务进社区-0001/照片-1.png"
 
 
-def sheet(path: Path, name: str) -> list[tuple[object, ...]]:
+def sheet(path: Path, name: str) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]
 
 
 def test_default_output_in_the_current_folder(
-    cli, mini_ledger: Path, tmp_path: Path, monkeypatch
+    cli: Cli, mini_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = cli("export", repo=mini_ledger)
@@ -37,7 +37,7 @@ def test_default_output_in_the_current_folder(
     assert (tmp_path / "台账-2022.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_filters(cli, mini_ledger: Path, tmp_path: Path) -> None:
+def test_filters(cli: Cli, mini_ledger: Path, tmp_path: Path) -> None:
     out = tmp_path / "s.xlsx"
     assert cli("export", "--section", "7", "-o", str(out), repo=mini_ledger).exit_code == 0
     assert [r[1] for r in sheet(out, "台账总表")[2:] if r[1]] == ["7.1", "7.2"]
@@ -70,7 +70,13 @@ def test_filters(cli, mini_ledger: Path, tmp_path: Path) -> None:
     ],
 )
 def test_bad_options(
-    cli, mini_ledger: Path, tmp_path: Path, monkeypatch, args, code, words
+    cli: Cli,
+    mini_ledger: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    code: int,
+    words: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = cli("export", *args, repo=mini_ledger)
@@ -84,7 +90,7 @@ def _hrefs(html: str) -> list[str]:
     return re.findall(r'(?:href|src)="([^"]+)"', html)
 
 
-def test_bundle_stands_alone(cli, mini_ledger: Path, tmp_path: Path) -> None:
+def test_bundle_stands_alone(cli: Cli, mini_ledger: Path, tmp_path: Path) -> None:
     zipped = tmp_path / "移交.zip"
     result = cli("export", "--bundle", str(zipped), repo=mini_ledger)
     assert result.exit_code == 0, result.output
@@ -114,7 +120,7 @@ def test_bundle_stands_alone(cli, mini_ledger: Path, tmp_path: Path) -> None:
 
 
 def test_redact_masks_id_and_mobile_numbers_everywhere(
-    cli, mini_ledger: Path, tmp_path: Path
+    cli: Cli, mini_ledger: Path, tmp_path: Path
 ) -> None:
     identity, mobile = "11010519491231002X", "13912345678"
     folder = mini_ledger / "records" / "2022"
@@ -171,7 +177,7 @@ def test_redact_masks_id_and_mobile_numbers_everywhere(
         assert archive.read("佐证材料/7.1-02-1/慰问139xxxx5678.txt").decode() == "名单"
 
 
-def test_bundle_refuses_missing_evidence(cli, mini_ledger: Path, tmp_path: Path) -> None:
+def test_bundle_refuses_missing_evidence(cli: Cli, mini_ledger: Path, tmp_path: Path) -> None:
     (mini_ledger / PHOTO).unlink()
     zipped = tmp_path / "移交.zip"
     result = cli("export", "--bundle", str(zipped), repo=mini_ledger)
@@ -180,7 +186,7 @@ def test_bundle_refuses_missing_evidence(cli, mini_ledger: Path, tmp_path: Path)
     assert not zipped.exists()
 
 
-def test_repository_ledger_matches_status(cli, tmp_path: Path) -> None:
+def test_repository_ledger_matches_status(cli: Cli, tmp_path: Path) -> None:
     """This repository's own ledger: 25 tasks with `wenming status` states, every record and item."""
     out = tmp_path / "台账.xlsx"
     result = cli("export", "--as-of", "2022-12-31", "-o", str(out), repo=REPO_ROOT)
@@ -189,7 +195,7 @@ def test_repository_ledger_matches_status(cli, tmp_path: Path) -> None:
     book = CalamineWorkbook.from_path(str(out))
     index = [r for r in book.get_sheet_by_name("台账总表").to_python()[2:] if r[1] != ""]
     assert len(index) == 25
-    assert [(r[1], r[7].split("：")[0]) for r in index] == [
+    assert [(r[1], str(r[7]).split("：")[0]) for r in index] == [
         (t["task_id"], t["state"]) for t in status["tasks"]
     ]
     records = sorted(p.stem for p in (REPO_ROOT / "records" / "2022").glob("*.yaml"))
@@ -203,14 +209,14 @@ def test_repository_ledger_matches_status(cli, tmp_path: Path) -> None:
     )
     assert len(catalogue) == items
     assert len({r[1] for r in catalogue}) == items  # every 材料编号 is unique
-    assert all(re.fullmatch(r"\d+(\.\d+)?-\d{2,}-\d+", r[1]) for r in catalogue)
+    assert all(re.fullmatch(r"\d+(\.\d+)?-\d{2,}-\d+", str(r[1])) for r in catalogue)
     for row in index:  # a task's row lists its own materials; others only as “另见”
         for line in str(row[9]).split("\n")[1:]:
             if not line.startswith("另见"):
                 assert line.startswith(f"{row[1]}-"), (row[1], line)
 
 
-def test_material_numbers_agree_across_every_output(cli, tmp_path: Path) -> None:
+def test_material_numbers_agree_across_every_output(cli: Cli, tmp_path: Path) -> None:
     """The repository's ledger: workbook, HTML, Markdown and bundle carry the same numbers."""
     day = ("--as-of", "2022-12-31")
     for fmt in ("xlsx", "html", "md"):

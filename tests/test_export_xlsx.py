@@ -8,6 +8,7 @@ import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -24,6 +25,7 @@ from wenming.export.xlsx import (
     row_height,
 )
 from wenming.ledger import load, records_of
+from wenming.model import Plan
 from wenming.status import evaluate
 
 FORMULA_TITLE = '=HYPERLINK("http://x","y")'
@@ -80,8 +82,8 @@ def export(root: Path, out: Path, **filters: object) -> Path:
     return write_xlsx(prepared, out)
 
 
-def rows_of(ws: object) -> list[tuple[object, ...]]:
-    return [tuple(row) for row in ws.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+def rows_of(ws: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in ws.iter_rows(values_only=True)]
 
 
 def test_sheets_and_headers(ledger: Path, tmp_path: Path) -> None:
@@ -218,7 +220,7 @@ def test_activity_numbers_and_their_compact_form() -> None:
     )
 
 
-def _plan():  # type: ignore[no-untyped-def]
+def _plan() -> Plan:
     return load(Path(__file__).parent / "cases" / "ledger").plans[2022]
 
 

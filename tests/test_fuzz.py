@@ -1,21 +1,33 @@
-"""Property tests: whatever bytes or YAML a file holds, loading and checking end in problems, never a crash."""
+"""Property tests: whatever bytes or YAML a file holds, loading and checking end in problems, never
+a crash; an edit known to break a record or plan gives an error, one known to keep it valid none."""
 
 from __future__ import annotations
 
+import copy
 import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from wenming import yamlio
-from wenming.checks import check_record
+from wenming.checks import check_plan, check_record
 from wenming.commands.check import validate
+from wenming.errors import Problem, Severity
 from wenming.ledger import load
-from wenming.parse import parse_plan, parse_record
+from wenming.model import Plan, Record
+from wenming.parse import (
+    MAX_PARTICIPANTS,
+    RECORD_OPTIONAL,
+    RECORD_REQUIRED,
+    parse_plan,
+    parse_record,
+)
+from wenming.rules import RULES
+from wenming.status import evaluate
 
 CASES = Path(__file__).parent / "cases"
 RECORD = yaml.safe_load(
@@ -24,7 +36,16 @@ RECORD = yaml.safe_load(
     )
 )
 PLAN_TEXT = (CASES / "ledger/plan/2022.yaml").read_text(encoding="utf-8")
-PLAN = parse_plan(yamlio.parse(PLAN_TEXT, "plan/2022.yaml")[0], "plan/2022.yaml")[0]
+
+
+def _parsed_plan() -> Plan:
+    plan, problems = parse_plan(yamlio.parse(PLAN_TEXT, "plan/2022.yaml")[0], "plan/2022.yaml")
+    assert plan is not None and problems == []
+    return plan
+
+
+PLAN = _parsed_plan()
+RECORDS = load(CASES / "ledger", use_cache=False).records
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(
@@ -44,22 +65,34 @@ documents = st.recursive(
 )
 
 
-def _assert_well_formed(problems: list[Any], rel: str) -> None:
+def _assert_well_formed(problems: list[Problem], rel: str) -> None:
     for problem in problems:
         assert problem.source.path == rel
         assert problem.source.line >= 0
-        assert problem.rule and problem.message
+        assert problem.rule in RULES, problem
+        assert problem.message
 
 
-def _load_record(text: str) -> None:
+def _load_record(text: str) -> tuple[Record | None, list[Problem]]:
+    """The record a file's text gives (None: left out) and every problem found on the way."""
     rel = "records/2022/fuzz.yaml"
     data, problems = yamlio.parse(text, rel)
     _assert_well_formed(problems, rel)
-    if data is not None:
-        record, more = parse_record(data, rel, "fuzz", 2022)
-        _assert_well_formed(more, rel)
-        if record is not None:
-            _assert_well_formed(list(check_record(record, PLAN, {})), rel)
+    if problems and data is None:
+        return None, problems
+    record, more = parse_record(data, rel, "fuzz", 2022)
+    _assert_well_formed(more, rel)
+    problems += more
+    if record is None:
+        assert _errors(more), "a record left out must say why"
+        return None, problems
+    checked = list(check_record(record, PLAN, {}))
+    _assert_well_formed(checked, rel)
+    return record, problems + checked
+
+
+def _errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.ERROR]
 
 
 @FUZZ
@@ -89,24 +122,86 @@ mutations = st.one_of(
 )
 
 
-def _mutate(edits: list[tuple[str, str, Any]]) -> dict[str, Any]:
-    record = dict(RECORD)
+def _mutate(edits: list[tuple[str, str, Any]], original: dict[str, Any] = RECORD) -> dict[str, Any]:
+    mutated = dict(original)
     for action, key, value in edits:
-        if key not in record:
+        if key not in mutated:
             continue
         if action == "drop":
-            del record[key]
+            del mutated[key]
         elif action == "rename":
-            record[value] = record.pop(key)
+            mutated[value] = mutated.pop(key)
         else:
-            record[key] = value
-    return record
+            mutated[key] = value
+    return mutated
 
 
 @FUZZ
 @given(st.lists(mutations, min_size=1, max_size=4))
-def test_mutated_records_end_in_problems(edits: list[tuple[str, str, Any]]) -> None:
+def test_arbitrarily_mutated_records_never_crash(edits: list[tuple[str, str, Any]]) -> None:
     _load_record(yaml.safe_dump(_mutate(edits), allow_unicode=True))
+
+
+# Edits each known to break a document, and edits known to keep it valid: words that are plain
+# text in YAML, numbers in range, dates in the plan's period.
+words = st.text(alphabet=st.sampled_from("志愿服务社区文明创建活动abcXYZ"), min_size=1, max_size=12)
+not_text = st.one_of(st.none(), st.booleans(), st.just(""), st.just("  "), st.lists(words, max_size=2), st.dictionaries(words, words, max_size=2))  # fmt: skip
+
+
+def _unknown_names(allowed: set[str]) -> st.SearchStrategy[str]:
+    return st.text(min_size=1, max_size=8).filter(lambda name: name not in allowed)
+
+
+RECORD_KEYS = set(RECORD_REQUIRED) | set(RECORD_OPTIONAL)
+breaking_record_edits = st.one_of(
+    st.tuples(st.just("drop"), st.sampled_from(RECORD_REQUIRED), st.none()),
+    st.tuples(st.just("rename"), keys, _unknown_names(RECORD_KEYS)),
+    st.tuples(st.just("retype"), st.sampled_from(["type", "title", "unit"]), not_text),
+    st.tuples(
+        st.just("retype"),
+        st.just("participants"),
+        st.one_of(st.integers(max_value=-1), st.integers(min_value=MAX_PARTICIPANTS + 1), not_text.filter(lambda v: v is not None)),
+    ),
+    st.tuples(
+        st.just("retype"),
+        st.just("date"),
+        st.one_of(st.just("2022-02-30"), words, st.integers(), st.dates().filter(lambda d: d.year != 2022), st.lists(words, max_size=2)),
+    ),
+    st.tuples(st.just("retype"), st.just("tasks"), st.sampled_from([None, [], ["99.9"], [[]], [{}]])),
+)  # fmt: skip
+keeping_record_edits = st.one_of(
+    st.tuples(st.just("drop"), st.sampled_from(RECORD_OPTIONAL), st.none()),
+    st.tuples(st.just("retype"), st.sampled_from(["title", "place", "summary"]), words),
+    st.tuples(st.just("retype"), st.just("participants"), st.integers(0, MAX_PARTICIPANTS)),
+    st.tuples(st.just("retype"), st.just("date"), st.dates(date(2022, 1, 1), date(2022, 12, 31))),
+)
+
+
+def _key(edit: tuple[str, str, Any]) -> str:
+    return edit[1]
+
+
+@FUZZ
+@given(
+    st.lists(breaking_record_edits, min_size=1, max_size=3, unique_by=_key),
+    st.lists(keeping_record_edits, max_size=3, unique_by=_key),
+)
+def test_mutated_records_end_in_problems(
+    breaking: list[tuple[str, str, Any]], keeping: list[tuple[str, str, Any]]
+) -> None:
+    touched = {key for _, key, _ in breaking}
+    edits = breaking + [edit for edit in keeping if edit[1] not in touched]
+    _record, problems = _load_record(yaml.safe_dump(_mutate(edits), allow_unicode=True))
+    assert _errors(problems), edits
+
+
+@FUZZ
+@given(st.lists(keeping_record_edits, min_size=1, max_size=4, unique_by=_key))
+def test_records_mutated_within_the_rules_have_no_problems(
+    edits: list[tuple[str, str, Any]],
+) -> None:
+    record, problems = _load_record(yaml.safe_dump(_mutate(edits), allow_unicode=True))
+    assert problems == [] and record is not None
 
 
 @settings(
@@ -125,7 +220,7 @@ def test_mutated_record_in_a_real_ledger(tmp_path: Path, edits: list[tuple[str, 
 
 
 text_values = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=60
 )
 
 
@@ -179,6 +274,48 @@ requirement_keys = st.sampled_from(
 )
 
 
+Edit = tuple[str, str, Any]
+
+
+def _mutated_plan(top: list[Edit], task: list[Edit], req: list[Edit]) -> dict[str, Any]:
+    """The test plan with edits to its top level, to task 7.1 and to 7.1's metric."""
+    plan: dict[str, Any] = copy.deepcopy(PLAN_DATA)
+    target_task = plan["sections"][2]["tasks"][0]  # 7.1, with a metric and a fixed date
+    for mapping, edits in ((plan, top), (target_task, task), (target_task["requirements"][0], req)):
+        for action, key, value in edits:
+            if key not in mapping:
+                continue
+            if action == "drop":
+                del mapping[key]
+            elif action == "rename":
+                mapping[str(value)[:8] or "x"] = mapping.pop(key)
+            else:
+                mapping[key] = value
+    return plan
+
+
+def _load_plan(document: dict[str, Any]) -> tuple[Plan | None, list[Problem]]:
+    """The plan a document gives (None: refused) and every problem found; a plan without
+    problems is evaluated against the test ledger's records."""
+    rel = "plan/2022.yaml"
+    data, problems = yamlio.parse(yaml.safe_dump(document, allow_unicode=True), rel)
+    _assert_well_formed(problems, rel)
+    if problems and data is None:
+        return None, problems
+    parsed, more = parse_plan(data, rel)
+    _assert_well_formed(more, rel)
+    problems += more
+    if parsed is None:
+        assert _errors(more), "a plan refused must say why"
+        return None, problems
+    checked = list(check_plan(parsed))
+    _assert_well_formed(checked, rel)
+    problems += checked
+    if not problems:
+        evaluate(parsed, RECORDS, date(2022, 12, 31)).to_dict()
+    return parsed, problems
+
+
 @FUZZ
 @given(
     st.lists(
@@ -191,39 +328,93 @@ requirement_keys = st.sampled_from(
         st.tuples(st.sampled_from(["drop", "retype"]), requirement_keys, documents), max_size=3
     ),
 )
-def test_mutated_plans_end_in_problems(
-    top: list[tuple[str, str, Any]],
-    task: list[tuple[str, str, Any]],
-    req: list[tuple[str, str, Any]],
+def test_arbitrarily_mutated_plans_never_crash(
+    top: list[Edit], task: list[Edit], req: list[Edit]
 ) -> None:
-    import copy
+    _load_plan(_mutated_plan(top, task, req))
 
-    plan = copy.deepcopy(PLAN_DATA)
-    target_task = plan["sections"][2]["tasks"][0]  # 7.1, with a metric and a fixed date
-    for mapping, edits in ((plan, top), (target_task, task), (target_task["requirements"][0], req)):
-        for action, key, value in edits:
-            if key not in mapping:
-                continue
-            if action == "drop":
-                del mapping[key]
-            elif action == "rename":
-                mapping[str(value)[:8] or "x"] = mapping.pop(key)
-            else:
-                mapping[key] = value
-    rel = "plan/2022.yaml"
-    data, problems = yamlio.parse(yaml.safe_dump(plan, allow_unicode=True), rel)
-    _assert_well_formed(problems, rel)
-    if data is not None:
-        parsed, more = parse_plan(data, rel)
-        _assert_well_formed(more, rel)
-        if parsed is not None:
-            from wenming.checks import check_plan
-            from wenming.status import evaluate
 
-            _assert_well_formed(list(check_plan(parsed)), rel)
-            if not more and not list(check_plan(parsed)):
-                record = load(CASES / "ledger", use_cache=False).records
-                evaluate(parsed, record, date(2022, 12, 31)).to_dict()
+# The plan's keys as docs/data-format.md describes them.
+PLAN_REQUIRED = ("schema_version", "year", "title", "organisation", "period", "sections")
+PLAN_KEYS = {
+    *PLAN_REQUIRED, "preamble", "guidance", "attachments", "facts", "figures", "units",
+    "activity_types", "evidence_kinds", "sign_off",
+}  # fmt: skip
+TASK_KEYS = {"id", "title", "text", "lead", "cooperating", "evidence", "requirements"}
+METRIC_KEYS = {"kind", "name", "note", "type", "field", "aggregate", "op", "target", "unit", "per_fact"}  # fmt: skip
+breaking_plan_edits = st.one_of(
+    st.tuples(st.just("drop"), st.sampled_from(PLAN_REQUIRED), st.none()),
+    st.tuples(st.just("rename"), plan_keys, _unknown_names(PLAN_KEYS)),
+    st.tuples(st.just("retype"), st.just("year"), st.one_of(st.integers(max_value=1948), st.integers(min_value=2201), not_text)),
+    st.tuples(st.just("retype"), st.just("period"), st.one_of(words, st.lists(words, max_size=2))),
+    st.tuples(st.just("retype"), st.sampled_from(["title", "organisation"]), not_text),
+)  # fmt: skip
+breaking_task_edits = st.one_of(
+    st.tuples(st.just("drop"), st.sampled_from(["id", "title", "text", "lead"]), st.none()),
+    st.tuples(st.just("rename"), task_keys, _unknown_names(TASK_KEYS)),
+    st.tuples(st.just("retype"), st.sampled_from(["title", "text"]), not_text),
+    st.tuples(st.just("retype"), st.just("lead"), st.sampled_from([["不存在的单位"], [[]], [{}]])),
+)
+breaking_metric_edits = st.one_of(
+    st.tuples(st.just("drop"), st.sampled_from(["kind", "field", "aggregate", "op", "target"]), st.none()),
+    st.tuples(st.just("rename"), requirement_keys, _unknown_names(METRIC_KEYS)),
+    st.tuples(st.just("retype"), st.just("target"), st.one_of(st.just(10**30), words, st.lists(words, max_size=2))),
+    st.tuples(st.just("retype"), st.sampled_from(["field", "per_fact"]), st.just("不存在的项")),
+)  # fmt: skip
+keeping_plan_edits = st.one_of(
+    st.tuples(st.just("drop"), st.sampled_from(["preamble", "guidance"]), st.none()),
+    st.tuples(st.just("retype"), st.sampled_from(["title", "organisation"]), words),
+)
+keeping_task_edits = st.one_of(
+    st.tuples(st.just("drop"), st.just("cooperating"), st.none()),
+    st.tuples(st.just("retype"), st.sampled_from(["title", "text"]), words),
+)
+keeping_metric_edits = st.one_of(
+    st.tuples(st.just("drop"), st.sampled_from(["name", "unit", "per_fact"]), st.none()),
+    st.tuples(st.just("retype"), st.just("target"), st.integers(0, 1000)),
+)
+
+
+def _one_level(breaking: st.SearchStrategy[Edit], keeping: st.SearchStrategy[Edit]) -> st.SearchStrategy[tuple[list[Edit], list[Edit]]]:  # fmt: skip
+    return st.tuples(
+        st.lists(breaking, max_size=2, unique_by=_key),
+        st.lists(keeping, max_size=2, unique_by=_key),
+    )
+
+
+def _merge(breaking: list[Edit], keeping: list[Edit]) -> list[Edit]:
+    touched = {key for _, key, _ in breaking}
+    return breaking + [edit for edit in keeping if edit[1] not in touched]
+
+
+@FUZZ
+@given(
+    _one_level(breaking_plan_edits, keeping_plan_edits),
+    _one_level(breaking_task_edits, keeping_task_edits),
+    _one_level(breaking_metric_edits, keeping_metric_edits),
+)
+def test_mutated_plans_end_in_problems(
+    top: tuple[list[Edit], list[Edit]],
+    task: tuple[list[Edit], list[Edit]],
+    req: tuple[list[Edit], list[Edit]],
+) -> None:
+    assume(top[0] or task[0] or req[0])  # at least one edit that breaks the plan
+    document = _mutated_plan(_merge(*top), _merge(*task), _merge(*req))
+    _plan, problems = _load_plan(document)
+    assert _errors(problems), (top, task, req)
+
+
+@FUZZ
+@given(
+    st.lists(keeping_plan_edits, max_size=2, unique_by=_key),
+    st.lists(keeping_task_edits, max_size=2, unique_by=_key),
+    st.lists(keeping_metric_edits, max_size=2, unique_by=_key),
+)
+def test_plans_mutated_within_the_rules_have_no_problems(
+    top: list[Edit], task: list[Edit], req: list[Edit]
+) -> None:
+    plan, problems = _load_plan(_mutated_plan(top, task, req))
+    assert problems == [] and plan is not None
 
 
 def test_a_zero_fact_does_not_divide_by_zero() -> None:

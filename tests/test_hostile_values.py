@@ -50,7 +50,7 @@ HOSTILE = st.one_of(
     st.integers(min_value=4290, max_value=5000).map(lambda n: "9" * n),
     st.integers(min_value=19, max_value=5000).map(lambda n: "-" + "1" * n),
     st.integers(min_value=1, max_value=3000).map(lambda n: "0x" + "f" * n),
-    st.text(st.characters(codec="utf-16", exclude_categories=("Cs",)), max_size=8).map(
+    st.text(st.characters(codec="utf-16", exclude_categories=["Cs"]), max_size=8).map(
         lambda s: '"' + "".join(f"\\u{ord(c):04X}" if ord(c) < 0x10000 else c for c in s) + '"'
     ),
 )  # fmt: skip

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from conftest import MINI_LEDGER, REPO_ROOT, git
+from conftest import MINI_LEDGER, REPO_ROOT, Cli, git
 
 import wenming.starter as starter
 from wenming.commands.check import validate
 from wenming.commands.init import init
 from wenming.errors import Severity
 from wenming.ledger import load
-
-Cli = Callable[..., Any]
 
 
 def files_of(root: Path) -> list[str]:
@@ -207,4 +202,3 @@ def test_pre_commit_framework_hook_definition() -> None:
 def test_starter_files_are_in_the_package() -> None:
     names = {p.name for p in Path(starter.__file__).parent.iterdir()}
     assert {"plan.yaml", "README.md", "gitignore.txt", "pre-commit.sh"} <= names
-    assert shutil.which("git") is not None

@@ -146,10 +146,10 @@ def test_label_styles() -> None:
     assert plan.units[plan.tasks["2.2"].lead[0]].placeholder
     deadlines = sorted(
         str(r.by) for t in plan.tasks.values() for r in t.requirements if r.kind == "deadline"
-    )  # type: ignore[union-attr]
+    )
     assert deadlines == ["2024-06-30", "2024-11-30"]
     (count,) = [r for r in plan.tasks["1.1"].requirements if r.kind == "count"]
-    assert (count.per, count.min) == ("year", 2)  # type: ignore[union-attr]
+    assert (count.per, count.min) == ("year", 2)
     (each,) = plan.tasks["3"].requirements
     assert isinstance(each, EachOfReq) and each.types == (
         "文艺汇演",

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from conftest import Cli
 from test_planimport import _docx
 
 from wenming.errors import WenmingError
@@ -90,7 +91,7 @@ def test_broken_xml_is_not_a_docx(tmp_path: Path) -> None:
         import_plan(path)
 
 
-def test_cli_exit_code(cli, tmp_path: Path) -> None:
+def test_cli_exit_code(cli: Cli, tmp_path: Path) -> None:
     document = _document(tmp_path)
     path = _replace(
         tmp_path / "原件.docx", tmp_path / "实体.docx", DOCUMENT, [b"<!DOCTYPE w>" + document]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from wenming.commands.check import validate
 from wenming.ledger import load
-from wenming.model import CountReq, EachOfReq, FestivalReq, FixedDateReq, MetricReq
+from wenming.model import CountReq, EachOfReq, FestivalReq, FixedDateReq, MetricReq, Plan
 
 ROOT = Path(__file__).parent.parent
 SEED = Path(__file__).parent / "data" / "plan-2022.txt"
@@ -18,7 +18,7 @@ TASK_IDS = [
 ]  # fmt: skip
 
 
-def _plan():  # type: ignore[no-untyped-def]
+def _plan() -> Plan:
     return load(ROOT).plans[2022]
 
 

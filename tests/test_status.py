@@ -24,7 +24,14 @@ from wenming.model import (
     Unit,
 )
 from wenming.render import todo_command
-from wenming.status import State, describe, evaluate, select, timeline
+from wenming.status import (
+    RequirementProgress,
+    State,
+    describe,
+    evaluate,
+    select,
+    timeline,
+)
 
 S = Source("test.yaml")
 
@@ -60,7 +67,7 @@ def rec(day: date, type_: str = "支委会", tasks: tuple[str, ...] = ("2",), **
     )
 
 
-def req_of(plan: Plan, records: list[Record], as_of: date, index: int = 0):  # type: ignore[no-untyped-def]
+def req_of(plan: Plan, records: list[Record], as_of: date, index: int = 0) -> RequirementProgress:
     return evaluate(plan, records, as_of).tasks[0].requirements[index]
 
 
@@ -183,7 +190,10 @@ def test_each_of_is_late_only_once_the_plan_has_ended() -> None:
 
 def test_task_without_requirements() -> None:
     plan = plan_with()
-    bare = lambda records, day: evaluate(plan, records, day).tasks[1].state  # noqa: E731
+
+    def bare(records: list[Record], day: date) -> State:
+        return evaluate(plan, records, day).tasks[1].state
+
     assert bare([], date(2022, 6, 1)) is State.NOT_STARTED
     assert bare([rec(date(2022, 5, 1), tasks=("9",))], date(2022, 6, 1)) is State.DONE
     assert bare([], date(2023, 1, 1)) is State.LATE

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Cli
 
 from wenming.ledger import load, records_of
 from wenming.status import evaluate
@@ -24,13 +25,13 @@ def states(data: dict[str, Any]) -> dict[str, str]:
     return {t["task_id"]: t["state"] for t in data["tasks"]}
 
 
-def test_json_is_exactly_what_the_library_returns(cli, mini_ledger) -> None:
+def test_json_is_exactly_what_the_library_returns(cli: Cli, mini_ledger: Path) -> None:
     result = cli("status", "--json", "--as-of", "2022-12-31", repo=mini_ledger)
     assert result.exit_code == 0
     assert json.loads(result.stdout) == progress_json(mini_ledger, "2022-12-31")
 
 
-def test_statuses_of_the_mini_ledger_early_and_late(cli, mini_ledger) -> None:
+def test_statuses_of_the_mini_ledger_early_and_late(cli: Cli, mini_ledger: Path) -> None:
     early = json.loads(cli("status", "--json", "--as-of", "2022/3/10", repo=mini_ledger).stdout)
     assert early["as_of"] == "2022-03-10"
     assert states(early) == {"1": "未开展", "2": "滞后", "7.1": "进行中", "7.2": "滞后"}
@@ -39,7 +40,7 @@ def test_statuses_of_the_mini_ledger_early_and_late(cli, mini_ledger) -> None:
     assert late["counts"] == {"已完成": 0, "进行中": 0, "滞后": 4, "未开展": 0}
 
 
-def test_table_lists_every_task_without_colour(cli, mini_ledger) -> None:
+def test_table_lists_every_task_without_colour(cli: Cli, mini_ledger: Path) -> None:
     result = cli("status", "--as-of", "2022-03-10", repo=mini_ledger)
     assert result.exit_code == 0
     out = result.stdout
@@ -49,7 +50,7 @@ def test_table_lists_every_task_without_colour(cli, mini_ledger) -> None:
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
-def test_views_filter_tasks(cli, mini_ledger) -> None:
+def test_views_filter_tasks(cli: Cli, mini_ledger: Path) -> None:
     by_unit = cli("status", "--unit", "机关党委", "--as-of", "2022-03-10", repo=mini_ledger).stdout
     assert "牵头" in by_unit and "配合" in by_unit and "成立领导小组" not in by_unit
     late = cli("status", "--status", "未开展", "--as-of", "2022-03-10", repo=mini_ledger).stdout
@@ -58,7 +59,7 @@ def test_views_filter_tasks(cli, mini_ledger) -> None:
     assert [t["task_id"] for t in json.loads(section)["tasks"]] == ["7.1", "7.2"]
 
 
-def test_one_task_in_full(cli, mini_ledger) -> None:
+def test_one_task_in_full(cli: Cli, mini_ledger: Path) -> None:
     out = cli("status", "7.1", "--as-of", "2022-12-31", repo=mini_ledger).stdout
     for needle in (
         "学雷锋纪念日",
@@ -69,13 +70,13 @@ def test_one_task_in_full(cli, mini_ledger) -> None:
         assert needle in out
 
 
-def test_timeline(cli, mini_ledger) -> None:
+def test_timeline(cli: Cli, mini_ledger: Path) -> None:
     out = cli("status", "--timeline", repo=mini_ledger).stdout
     row = next(line for line in out.splitlines() if line.startswith("（七）"))
     assert row.split()[1:] == ["·", "·", "1"] + ["·"] * 9 + ["1"]
 
 
-def test_fail_on_and_bad_usage(cli, mini_ledger) -> None:
+def test_fail_on_and_bad_usage(cli: Cli, mini_ledger: Path) -> None:
     assert cli("status", "--fail-on", "滞后", repo=mini_ledger).exit_code == 1
     assert cli("status", "--fail-on", "已完成", repo=mini_ledger).exit_code == 0
     assert cli("status", "--status", "很好", repo=mini_ledger).exit_code == 2
@@ -84,7 +85,7 @@ def test_fail_on_and_bad_usage(cli, mini_ledger) -> None:
     assert missing.exit_code == 1 and "8.8" in missing.stderr
 
 
-def test_ledger_errors_still_evaluate_and_point_to_check(cli, mini_ledger) -> None:
+def test_ledger_errors_still_evaluate_and_point_to_check(cli: Cli, mini_ledger: Path) -> None:
     (mini_ledger / "records" / "2022" / "20220101-坏记录-0000.yaml").write_text(
         "schema_version: 1\ndate: 2022-01-01\n", encoding="utf-8"
     )
@@ -95,7 +96,7 @@ def test_ledger_errors_still_evaluate_and_point_to_check(cli, mini_ledger) -> No
     assert len(json.loads(result.stdout)["tasks"]) == 4
 
 
-def test_records_of_other_years_are_neither_read_nor_counted(cli, mini_ledger) -> None:
+def test_records_of_other_years_are_neither_read_nor_counted(cli: Cli, mini_ledger: Path) -> None:
     """Only records/<plan year>/ counts towards a plan, so status reads nothing else."""
     other = mini_ledger / "records" / "2021"
     other.mkdir()
@@ -117,7 +118,7 @@ def _flag(argv: list[str], name: str) -> str:
 
 
 @pytest.mark.parametrize("as_of", ["2022-03-10", "2022-12-31"])
-def test_each_todo_line_fills_its_gap(cli, mini_ledger, as_of: str) -> None:
+def test_each_todo_line_fills_its_gap(cli: Cli, mini_ledger: Path, as_of: str) -> None:
     before = cli("status", "--todo", "--as-of", as_of, repo=mini_ledger).stdout
     commands = _commands(before)
     assert commands and all(c[:3] == ["wenming", "add", "--task"] for c in commands)
@@ -145,7 +146,7 @@ def test_each_todo_line_fills_its_gap(cli, mini_ledger, as_of: str) -> None:
 
 
 def test_todo_commands_run_as_printed_and_close_their_gaps(
-    cli, git_ledger, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, git_ledger: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each printed line goes through the real `wenming add`; a person only types a title."""
     import wenming.cli.add as add_command
@@ -168,7 +169,7 @@ def test_todo_commands_run_as_printed_and_close_their_gaps(
     assert cli("check", repo=git_ledger).exit_code == 0
 
 
-def test_ledger_text_never_drives_the_terminal(cli, mini_ledger) -> None:
+def test_ledger_text_never_drives_the_terminal(cli: Cli, mini_ledger: Path) -> None:
     """A title with an escape sequence or Rich markup is shown as text, not obeyed."""
     record = next((mini_ledger / "records" / "2022").glob("*.yaml"))
     text = record.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import Cli
 
 # Each runs `touch MARK` (through RUN) or reaches Python internals if the sandbox lets it.
 RUN = "popen('touch MARK').read()"
@@ -29,7 +30,9 @@ GADGETS = {
 
 
 @pytest.mark.parametrize("gadget", GADGETS, ids=list(GADGETS))
-def test_escape_gadgets_are_refused(cli, mini_ledger: Path, tmp_path: Path, gadget: str) -> None:
+def test_escape_gadgets_are_refused(
+    cli: Cli, mini_ledger: Path, tmp_path: Path, gadget: str
+) -> None:
     mark = tmp_path / "被执行了"
     template = mini_ledger / "templates" / "ledger.md.j2"
     template.parent.mkdir(exist_ok=True)
@@ -45,7 +48,7 @@ def test_escape_gadgets_are_refused(cli, mini_ledger: Path, tmp_path: Path, gadg
     assert not mark.exists() and not out.exists()
 
 
-def test_ordinary_template_code_still_works(cli, mini_ledger: Path, tmp_path: Path) -> None:
+def test_ordinary_template_code_still_works(cli: Cli, mini_ledger: Path, tmp_path: Path) -> None:
     template = mini_ledger / "templates" / "ledger.md.j2"
     template.parent.mkdir(exist_ok=True)
     template.write_text(
@@ -60,7 +63,7 @@ def test_ordinary_template_code_still_works(cli, mini_ledger: Path, tmp_path: Pa
     assert out.read_text(encoding="utf-8") == "2022 2022-12-31 1 2022-4 a\n"
 
 
-def test_a_python_error_in_a_template_names_the_line(cli, mini_ledger: Path) -> None:
+def test_a_python_error_in_a_template_names_the_line(cli: Cli, mini_ledger: Path) -> None:
     template = mini_ledger / "templates" / "ledger.md.j2"
     template.parent.mkdir(exist_ok=True)
     template.write_text("# 台账\n{{ 1 // 0 }}\n", encoding="utf-8")

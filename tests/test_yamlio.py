@@ -10,7 +10,7 @@ from wenming.parse import as_id
 
 
 def test_the_c_loader_is_used_when_available() -> None:
-    assert yamlio._BaseLoader is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert vars(yamlio)["_BaseLoader"] is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def test_lines_of_keys_and_items() -> None:

@@ -40,7 +40,7 @@ class Problem:
     """One finding of `wenming check`: where, which rule, what is wrong and how to fix it."""
 
     source: Source
-    rule: str
+    rule: str  # a name registered in wenming/rules.py (tests/test_check_rules.py checks every one)
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR

@@ -369,7 +369,13 @@ def parse_plan(data: Any, rel: str) -> tuple[Plan | None, list[Problem]]:
         sections=tuple(s for s in sections if s is not None),
         sign_off=_sign_off(r, m),
     )
+    blanks = (("year", m, year), ("start", period, start), ("end", period, end))
+    for key, where, value in blanks:
+        if where is not None and key in where and value is None and not r.problems:
+            r.error(where.line_of(key), "missing-field", f"“{key}”不能为空")
     ok = complete and year is not None and start is not None and end is not None
+    if not ok and not r.problems:  # a plan left out must always say why
+        r.error(m.line, "missing-field", "计划缺少必填内容", f"必填：{'、'.join(_PLAN_REQUIRED)}")
     return (plan if ok else None), r.problems
 
 
