@@ -7,18 +7,12 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
+from . import requirements
 from .errors import Problem, Severity, Source
 from .files import FileFact, unsafe_reason
 from .model import (
-    BUILTIN_METRIC_FIELDS,
-    FESTIVALS,
-    DeadlineReq,
-    EachOfReq,
-    EvidenceSetReq,
-    FestivalReq,
     Ledger,
     Leftover,
-    MetricReq,
     Plan,
     Record,
     Task,
@@ -199,52 +193,9 @@ def _unknown_type(source: Source, name: str, plan: Plan) -> Problem:
 
 def _task_requirements(plan: Plan, task: Task) -> Iterator[Problem]:
     for req in task.requirements:
-        types = [req.type] if req.type else []
-        if isinstance(req, EachOfReq):
-            types += req.types
-        for name in types:
-            if name not in plan.activity_types:
-                yield _unknown_type(req.source, name, plan)
-        if isinstance(req, FestivalReq):
-            for festival in req.festivals:
-                if festival not in FESTIVALS:
-                    yield Problem(
-                        req.source,
-                        "unknown-festival",
-                        f"未知的节日“{festival}”",
-                        f"可用：{'、'.join(FESTIVALS)}",
-                    )
-        elif isinstance(req, DeadlineReq) and not plan.start <= req.by <= plan.end:
-            yield Problem(
-                req.source,
-                "date-outside-period",
-                f"截止日期 {req.by} 不在计划期间 {plan.start}～{plan.end} 内",
-            )
-        elif isinstance(req, MetricReq):
-            yield from _metric(plan, req)
-        elif isinstance(req, EvidenceSetReq):
-            for kind in req.kinds:
-                if kind not in plan.evidence_kinds:
-                    yield _unknown_kind(req.source, kind, plan)
-
-
-def _metric(plan: Plan, req: MetricReq) -> Iterator[Problem]:
-    if req.per_fact is not None and req.per_fact not in plan.facts:
-        yield Problem(
-            req.source,
-            "unknown-fact",
-            f"指标引用的事实“{req.per_fact}”不在 facts 中",
-            _did_you_mean(req.per_fact, plan.facts)
-            or "在 facts 中添加它，例如 注册志愿者人数: {value: 60, unit: 人}",
-        )
-    if req.field not in plan.figures and req.field not in BUILTIN_METRIC_FIELDS:
-        yield Problem(
-            req.source,
-            "unknown-figure",
-            f"指标引用的数值项“{req.field}”不在 figures 中",
-            _did_you_mean(req.field, [*plan.figures, *BUILTIN_METRIC_FIELDS])
-            or "在 figures 中声明它，或使用 participants（参与人数）、records（记录数）",
-        )
+        if req.type and req.type not in plan.activity_types:
+            yield _unknown_type(req.source, req.type, plan)
+        yield from requirements.check(plan, req)
 
 
 # ---------------------------------------------------------------- record rules
