@@ -25,7 +25,7 @@ PACKAGE = ROOT / "wenming" / "requirements"
 
 def test_the_registry_has_a_module_for_every_requirement_class() -> None:
     union = get_args(Requirement)
-    assert MODELS == union  # in the union's order, each once
+    assert union == MODELS  # in the union's order, each once
     assert list(KINDS) == [model.kind for model in union]
     modules = {path.stem for path in PACKAGE.glob("*.py")} - {"__init__", "base"}
     assert modules == set(KINDS)  # no module left out of the union either
