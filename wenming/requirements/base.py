@@ -163,7 +163,7 @@ def no_problems(plan: Plan, req: Any) -> Iterable[Problem]:
     return ()
 
 
-def windows(
+def window_progress(
     ctx: Context,
     kind: str,
     label: str,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..calendar import festival_windows
 from ..errors import Problem
 from ..model import FESTIVALS, FestivalReq, Plan
-from .base import Common, Context, Kind, RequirementProgress, windows
+from .base import Common, Context, Kind, RequirementProgress, window_progress
 
 if TYPE_CHECKING:
     from ..parse import _Reader
@@ -43,7 +43,9 @@ def describe(req: FestivalReq, plan: Plan) -> str:
 def evaluate(ctx: Context, req: FestivalReq) -> RequirementProgress:
     found = festival_windows(req.festivals, req.window_days, ctx.plan.start, ctx.plan.end)
     label = describe(req, ctx.plan)
-    return windows(ctx, req.kind, label, req.type, found, "个节日", default_type="我们的节日")
+    return window_progress(
+        ctx, req.kind, label, req.type, found, "个节日", default_type="我们的节日"
+    )
 
 
 KIND = Kind(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..calendar import fixed_date_windows
 from ..model import FixedDateReq, Plan
-from .base import Common, Context, Kind, RequirementProgress, no_problems, windows
+from .base import Common, Context, Kind, RequirementProgress, no_problems, window_progress
 
 if TYPE_CHECKING:
     from ..parse import _Reader
@@ -54,7 +54,7 @@ def evaluate(ctx: Context, req: FixedDateReq) -> RequirementProgress:
     found = fixed_date_windows(
         req.month, req.day, req.window_days, req.label or req.name, ctx.plan.start, ctx.plan.end
     )
-    return windows(ctx, req.kind, describe(req, ctx.plan), req.type, found, "次")
+    return window_progress(ctx, req.kind, describe(req, ctx.plan), req.type, found, "次")
 
 
 KIND = Kind(
