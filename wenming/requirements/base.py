@@ -122,21 +122,37 @@ class Context:
 Common = dict[str, Any]
 
 
-@dataclass(frozen=True)
 class Kind(Generic[R]):
     """One requirement kind: its name in the plan, its model class, its keys, and what to do
-    with it. Each module of this package defines one as `KIND`."""
+    with it. Each module of this package defines one as `KIND`. (A plain class: a dataclass
+    would cost every run of every command a millisecond to build.)"""
 
-    name: str  # the plan's `kind:` value; also the model's `kind` and the module's name
-    model: type[R]
-    required: tuple[str, ...]  # keys besides the common ones (kind, name, note, type)
-    optional: tuple[str, ...]
-    # (reader, mapping, common fields) -> the requirement, or None after reporting problems
-    parse: Callable[[_Reader, YMap, Common], R | None]
-    # (plan, requirement) -> problems beyond the unknown `type:` every kind is checked for
-    check: Callable[[Plan, R], Iterable[Problem]]
-    evaluate: Callable[[Context, R], RequirementProgress]
-    describe: Callable[[R, Plan], str]  # “支委会每月至少1次”
+    __slots__ = ("check", "describe", "evaluate", "model", "name", "optional", "parse", "required")
+
+    def __init__(
+        self,
+        name: str,
+        model: type[R],
+        required: tuple[str, ...],
+        optional: tuple[str, ...],
+        parse: Callable[[_Reader, YMap, Common], R | None],
+        check: Callable[[Plan, R], Iterable[Problem]],
+        evaluate: Callable[[Context, R], RequirementProgress],
+        describe: Callable[[R, Plan], str],
+    ) -> None:
+        self.name = name  # the plan's `kind:` value; also the model's `kind` and the module's name
+        self.model = model
+        self.required = required  # keys besides the common ones (kind, name, note, type)
+        self.optional = optional
+        # (reader, mapping, common fields) -> the requirement, or None after reporting problems
+        self.parse = parse
+        # (plan, requirement) -> problems beyond the unknown `type:` every kind is checked for
+        self.check = check
+        self.evaluate = evaluate
+        self.describe = describe  # “支委会每月至少1次”
+
+    def __repr__(self) -> str:
+        return f"Kind({self.name!r}, {self.model.__name__})"
 
 
 def number(value: float) -> str:

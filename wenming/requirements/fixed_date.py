@@ -14,12 +14,12 @@ if TYPE_CHECKING:
     from ..parse import _Reader
     from ..yamlio import YMap
 
-_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+_MONTH_DAY = r"^(\d{1,2})-(\d{1,2})$"  # compiled (and kept by re) when first needed
 
 
 def parse(r: _Reader, m: YMap, common: Common) -> FixedDateReq | None:
     raw = r.text(m, "date") or ""
-    match = _MONTH_DAY.match(raw.strip())
+    match = re.match(_MONTH_DAY, raw.strip())
     window = r.integer(m, "window_days", 0, 60) if "window_days" in m else 7
     month_day = (int(match.group(1)), int(match.group(2))) if match else None
     # 2000 is a leap year, so 02-29 is accepted here and clamped per plan year later.
