@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import marshal
 import re
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import pytest
 
-from wenming import yamlio
+from wenming import requirements, yamlio
 from wenming.cache import decode_plan, encode_plan
 from wenming.errors import Source
-from wenming.model import Plan, Requirement, Section, Task
+from wenming.model import CountReq, Plan, Requirement, Section, Task
 from wenming.parse import parse_plan
 from wenming.requirements import KINDS, MODELS
 
@@ -33,6 +33,19 @@ def test_the_registry_has_a_module_for_every_requirement_class() -> None:
         assert kind.name == name
         assert not set(kind.required) & set(kind.optional)
         assert not {*kind.required, *kind.optional} & {"kind", "name", "note", "type"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeeklyReq(CountReq):  # a model class added to the union without its module
+    kind: Literal["weekly"] = "weekly"  # type: ignore[assignment]
+
+
+def test_a_requirement_class_without_its_module_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(requirements, "Requirement", Requirement | WeeklyReq)
+    with pytest.raises(
+        ImportError, match=r"WeeklyReq has no module wenming/requirements/weekly\.py"
+    ):
+        requirements._load()
 
 
 def _value(name: str, hint: Any) -> Any:

@@ -21,7 +21,14 @@ def _load() -> dict[str, Kind[Any]]:
     kinds: dict[str, Kind[Any]] = {}
     for model in get_args(Requirement):
         name = model.kind  # the class default of its `kind: Literal[...]` field
-        kind = import_module(f"{__name__}.{name}").KIND
+        try:
+            kind = import_module(f"{__name__}.{name}").KIND
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise ImportError(
+                f"{model.__name__} has no module wenming/requirements/{name}.py"
+            ) from exc
         if kind.name != name or kind.model is not model:
             raise TypeError(f"wenming.requirements.{name}.KIND is not the kind of {model.__name__}")
         kinds[name] = kind
