@@ -18,9 +18,8 @@ from wenming.checks import check_plan, check_record
 from wenming.commands.check import validate
 from wenming.errors import Problem, Severity
 from wenming.ledger import load
-from wenming.model import Plan, Record
+from wenming.model import MAX_PARTICIPANTS, Plan, Record
 from wenming.parse import (
-    MAX_PARTICIPANTS,
     RECORD_OPTIONAL,
     RECORD_REQUIRED,
     parse_plan,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from wenming import checks
-from wenming.checks import SUGGESTION_CANDIDATES, Suggestions
+from wenming import vocabulary
 from wenming.commands.check import validate
+from wenming.vocabulary import SUGGESTION_CANDIDATES, Suggestions
 
 UNITS = 30_000
 RECORD = """schema_version: 1
@@ -61,7 +61,7 @@ def test_a_huge_plan_and_many_records_with_an_unknown_unit(
         return found
 
     monkeypatch.setattr(Suggestions, "candidates", counted)
-    checks._SUGGESTIONS.clear()
+    vocabulary._SUGGESTIONS.clear()
     problems = [p for p in validate(mini_ledger, use_cache=False) if p.rule == "unknown-unit"]
     assert len(problems) == 300
     assert sorted(compared) == sorted(["第1234科", "宣传部", "工会"])  # once per distinct name

@@ -2,94 +2,20 @@
 
 from __future__ import annotations
 
-import difflib
-import heapq
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 
+from . import requirements
 from .errors import Problem, Severity, Source
 from .files import FileFact
 from .model import (
-    BUILTIN_METRIC_FIELDS,
-    FESTIVALS,
-    DeadlineReq,
-    EachOfReq,
-    EvidenceSetReq,
-    FestivalReq,
     Ledger,
     Leftover,
-    MetricReq,
     Plan,
     Record,
     Task,
 )
-
-SUGGESTION_CUTOFF = 0.5
-SUGGESTION_CANDIDATES = 40  # names compared in full per distinct unknown word, at most
-
-
-class Suggestions:
-    """“是不是……” hints from a list of known names, bounded in work however long the list.
-
-    Each distinct word is judged once. Only names sharing the most characters with it, and of a
-    length that could reach the cutoff, are compared in full: a plan of 30,000 units and
-    hundreds of records naming the same unknown unit cost one small comparison, not millions.
-    """
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.names = list(dict.fromkeys(names))
-        self._by_char: dict[str, list[int]] = defaultdict(list)
-        for index, name in enumerate(self.names):
-            for char in set(name):
-                self._by_char[char].append(index)
-        self._memo: dict[str, str] = {}
-
-    def candidates(self, word: str) -> list[str]:
-        """The names worth comparing with `word`, at most SUGGESTION_CANDIDATES of them."""
-        shared: Counter[int] = Counter()
-        for char in set(word):
-            shared.update(self._by_char.get(char, ()))
-        # difflib's ratio is 2·matches / total length: under 0.5 when one is 3× the other.
-        low, high = len(word) / 3, len(word) * 3
-        fitting = (i for i in shared if low <= len(self.names[i]) <= high)
-        best = heapq.nlargest(SUGGESTION_CANDIDATES, fitting, key=shared.__getitem__)
-        return [self.names[i] for i in best]
-
-    def hint(self, word: str) -> str:
-        if word not in self._memo:
-            close = difflib.get_close_matches(
-                word, self.candidates(word), n=1, cutoff=SUGGESTION_CUTOFF
-            )
-            self._memo[word] = f"是不是“{close[0]}”？" if close else ""
-        return self._memo[word]
-
-
-# The plan's name lists are the same objects for every record checked: one index each. The
-# entry keeps its list alive, so no other object can take its id while it is cached.
-_SUGGESTIONS: dict[int, tuple[Collection[str], Suggestions]] = {}
-_SUGGESTIONS_KEPT = 32
-
-
-def suggestions(choices: Collection[str]) -> Suggestions:
-    cached = _SUGGESTIONS.get(id(choices))
-    if cached is not None and cached[0] is choices:
-        return cached[1]
-    if len(_SUGGESTIONS) >= _SUGGESTIONS_KEPT:
-        _SUGGESTIONS.clear()
-    made = Suggestions(choices)
-    _SUGGESTIONS[id(choices)] = (choices, made)
-    return made
-
-
-def _did_you_mean(word: str, choices: Collection[str]) -> str:
-    return suggestions(choices).hint(word)
-
-
-def _listing(choices: Iterable[str], limit: int = 12) -> str:
-    items = list(choices)
-    shown = "、".join(items[:limit])
-    return shown + (f" 等 {len(items)} 项" if len(items) > limit else "")
-
+from .vocabulary import did_you_mean, listing, unknown_kind, unknown_type
 
 # ---------------------------------------------------------------- plan rules
 
@@ -171,80 +97,18 @@ def _task_units(plan: Plan, task: Task) -> Iterator[Problem]:
                 task.source,
                 "unknown-unit",
                 f"任务 {task.id} 的单位“{name}”不在 units 中",
-                _did_you_mean(name, plan.units) or "在 units 中添加该单位",
+                did_you_mean(name, plan.units) or "在 units 中添加该单位",
             )
     for kind in task.evidence:
         if kind not in plan.evidence_kinds:
-            yield _unknown_kind(task.source, kind, plan)
-
-
-def _unknown_kind(source: Source, kind: str, plan: Plan) -> Problem:
-    return Problem(
-        source,
-        "unknown-evidence-kind",
-        f"佐证材料类型“{kind}”不在 evidence_kinds 中",
-        _did_you_mean(kind, plan.evidence_kinds) + f"可用：{_listing(plan.evidence_kinds)}",
-    )
-
-
-def _unknown_type(source: Source, name: str, plan: Plan) -> Problem:
-    return Problem(
-        source,
-        "unknown-activity-type",
-        f"活动类型“{name}”不在计划的 activity_types 中",
-        _did_you_mean(name, plan.activity_types)
-        or f"在 plan/{plan.year}.yaml 的 activity_types 中添加它",
-    )
+            yield unknown_kind(task.source, kind, plan)
 
 
 def _task_requirements(plan: Plan, task: Task) -> Iterator[Problem]:
     for req in task.requirements:
-        types = [req.type] if req.type else []
-        if isinstance(req, EachOfReq):
-            types += req.types
-        for name in types:
-            if name not in plan.activity_types:
-                yield _unknown_type(req.source, name, plan)
-        if isinstance(req, FestivalReq):
-            for festival in req.festivals:
-                if festival not in FESTIVALS:
-                    yield Problem(
-                        req.source,
-                        "unknown-festival",
-                        f"未知的节日“{festival}”",
-                        f"可用：{'、'.join(FESTIVALS)}",
-                    )
-        elif isinstance(req, DeadlineReq) and not plan.start <= req.by <= plan.end:
-            yield Problem(
-                req.source,
-                "date-outside-period",
-                f"截止日期 {req.by} 不在计划期间 {plan.start}～{plan.end} 内",
-            )
-        elif isinstance(req, MetricReq):
-            yield from _metric(plan, req)
-        elif isinstance(req, EvidenceSetReq):
-            for kind in req.kinds:
-                if kind not in plan.evidence_kinds:
-                    yield _unknown_kind(req.source, kind, plan)
-
-
-def _metric(plan: Plan, req: MetricReq) -> Iterator[Problem]:
-    if req.per_fact is not None and req.per_fact not in plan.facts:
-        yield Problem(
-            req.source,
-            "unknown-fact",
-            f"指标引用的事实“{req.per_fact}”不在 facts 中",
-            _did_you_mean(req.per_fact, plan.facts)
-            or "在 facts 中添加它，例如 注册志愿者人数: {value: 60, unit: 人}",
-        )
-    if req.field not in plan.figures and req.field not in BUILTIN_METRIC_FIELDS:
-        yield Problem(
-            req.source,
-            "unknown-figure",
-            f"指标引用的数值项“{req.field}”不在 figures 中",
-            _did_you_mean(req.field, [*plan.figures, *BUILTIN_METRIC_FIELDS])
-            or "在 figures 中声明它，或使用 participants（参与人数）、records（记录数）",
-        )
+        if req.type and req.type not in plan.activity_types:
+            yield unknown_type(req.source, req.type, plan)
+        yield from requirements.check(plan, req)
 
 
 # ---------------------------------------------------------------- record rules
@@ -274,28 +138,28 @@ def check_record(
                 else record.line("tasks"),
                 "unknown-task",
                 f"任务编号“{task_id}”不在 {plan.year} 年计划中",
-                _did_you_mean(task_id, tasks) or f"可用的编号：{_listing(tasks, 30)}",
+                did_you_mean(task_id, tasks) or f"可用的编号：{listing(tasks, 30)}",
             )
     if record.unit not in plan.units:
         yield Problem(
             record.line("unit"),
             "unknown-unit",
             f"组织单位“{record.unit}”不在计划的 units 中",
-            _did_you_mean(record.unit, plan.units) or f"可用：{_listing(plan.units)}",
+            did_you_mean(record.unit, plan.units) or f"可用：{listing(plan.units)}",
         )
     if record.type not in plan.activity_types:
-        yield _unknown_type(record.line("type"), record.type, plan)
+        yield unknown_type(record.line("type"), record.type, plan)
     for name in record.figures:
         if name not in plan.figures:
             yield Problem(
                 record.line(f"figures.{name}"),
                 "unknown-figure",
                 f"数值项“{name}”不在计划的 figures 中",
-                _did_you_mean(name, plan.figures) or f"可用：{_listing(plan.figures)}",
+                did_you_mean(name, plan.figures) or f"可用：{listing(plan.figures)}",
             )
     for item in record.evidence:
         if item.kind and item.kind not in plan.evidence_kinds:
-            yield _unknown_kind(item.source, item.kind, plan)
+            yield unknown_kind(item.source, item.kind, plan)
         if item.date and abs((item.date - record.date).days) > EVIDENCE_DATE_SLACK:
             yield Problem(
                 item.source,

@@ -7,29 +7,21 @@ import re
 from collections.abc import Callable, KeysView
 from datetime import date
 from functools import lru_cache
-from typing import Any, TypeVar, cast, get_args
+from typing import Any, TypeVar, cast
 
 from .dates import DateError, parse_iso
 from .errors import Problem, Source
 from .files import printable_path, unsafe_reason
 from .model import (
     DEFAULT_EVIDENCE_KINDS,
+    MAX_FIGURE,
+    MAX_PARTICIPANTS,
     SCHEMA_VERSION,
     SIGN_OFF,
-    Aggregate,
-    CountReq,
-    DeadlineReq,
-    EachOfReq,
     Evidence,
-    EvidenceSetReq,
     Fact,
-    FestivalReq,
     Figure,
-    FixedDateReq,
     Guidance,
-    MetricReq,
-    Operator,
-    Period,
     Plan,
     Record,
     Requirement,
@@ -37,17 +29,15 @@ from .model import (
     Task,
     Unit,
 )
+from .requirements import KINDS
 from .yamlio import YDate, YFloat, YList, YMap, plain
 
 T = TypeVar("T")
 
-MAX_PARTICIPANTS = 1_000_000
-MAX_FIGURE = 1e9
 MAX_PERIOD_YEARS = 3
 MAX_PERIOD_DAYS = MAX_PERIOD_YEARS * 366
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _URL = re.compile(r"^https?://\S+$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 # Keys people write in Chinese by habit, so the hint can name the right one.
 _CHINESE_KEYS = {
@@ -296,15 +286,6 @@ _PLAN_OPTIONAL = (
     "evidence_kinds", "sign_off",
 )  # fmt: skip
 _REQ_COMMON = ("kind", "name", "note", "type")
-_REQ_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "count": (("per",), ("min",)),
-    "each_of": (("types",), ()),
-    "festival": (("festivals",), ("window_days",)),
-    "fixed_date": (("date",), ("window_days",)),
-    "deadline": (("by",), ("min",)),
-    "metric": (("field", "aggregate", "op", "target"), ("unit", "per_fact")),
-    "evidence_set": (("kinds",), ()),
-}
 
 
 def _empty(rel: str, rule: str, what: str) -> Problem:
@@ -528,15 +509,15 @@ def _task(r: _Reader, line: int, m: YMap, section_id: str) -> Task | None:
 
 
 def _requirement(r: _Reader, line: int, m: YMap) -> Requirement | None:
-    kind = m.get("kind")
-    if not isinstance(kind, str) or kind not in _REQ_KEYS:
+    name = m.get("kind")
+    if not isinstance(name, str) or name not in KINDS:
         if "kind" not in m:
-            r.error(line, "missing-field", "要求缺少“kind”", f"可选：{'、'.join(_REQ_KEYS)}")
+            r.error(line, "missing-field", "要求缺少“kind”", f"可选：{'、'.join(KINDS)}")
         else:
-            r.choice(m, "kind", tuple(_REQ_KEYS), None)
+            r.choice(m, "kind", tuple(KINDS), None)
         return None
-    required, optional = _REQ_KEYS[kind]
-    if not r.keys(m, ("kind", *required), _REQ_COMMON[1:] + optional, f"要求（{kind}）"):
+    kind = KINDS[name]
+    if not r.keys(m, ("kind", *kind.required), _REQ_COMMON[1:] + kind.optional, f"要求（{name}）"):
         return None
     common: dict[str, Any] = {
         "source": Source(r.rel, line),
@@ -544,71 +525,8 @@ def _requirement(r: _Reader, line: int, m: YMap) -> Requirement | None:
         "note": r.text(m, "note") or "",
         "type": r.text(m, "type"),
     }
-    if kind == "count":
-        per = r.choice(m, "per", get_args(Period), None)
-        minimum = r.integer(m, "min", 1, 10_000) if "min" in m else 1
-        return CountReq(per=cast(Period, per), min=minimum, **common) if per and minimum else None
-    if kind == "each_of":
-        types = r.texts(m, "types")
-        return EachOfReq(types=types, **common) if types else None
-    if kind == "festival":
-        festivals = r.texts(m, "festivals")
-        window = r.integer(m, "window_days", 0, 60) if "window_days" in m else 7
-        return (
-            FestivalReq(festivals=festivals, window_days=window, **common)
-            if window is not None
-            else None
-        )
-    if kind == "fixed_date":
-        return _fixed_date(r, m, common)
-    if kind == "deadline":
-        by = r.date(m, "by")
-        minimum = r.integer(m, "min", 1, 10_000) if "min" in m else 1
-        return DeadlineReq(by=by, min=minimum, **common) if by and minimum else None
-    if kind == "metric":
-        aggregate = r.choice(m, "aggregate", get_args(Aggregate), None)
-        op = r.choice(m, "op", get_args(Operator), None)
-        target = r.number(m, "target", -MAX_FIGURE, MAX_FIGURE)
-        field = r.text(m, "field", required=True)
-        if not (aggregate and op and field) or target is None:
-            return None
-        return MetricReq(
-            field=field,
-            aggregate=cast(Aggregate, aggregate),
-            op=cast(Operator, op),
-            target=target,
-            unit=r.text(m, "unit") or "",
-            per_fact=r.text(m, "per_fact"),
-            **common,
-        )
-    kinds = r.texts(m, "kinds")
-    return EvidenceSetReq(kinds=kinds, **common) if kinds else None
-
-
-def _fixed_date(r: _Reader, m: YMap, common: dict[str, Any]) -> FixedDateReq | None:
-    raw = r.text(m, "date") or ""
-    match = _MONTH_DAY.match(raw.strip())
-    window = r.integer(m, "window_days", 0, 60) if "window_days" in m else 7
-    month_day = (int(match.group(1)), int(match.group(2))) if match else None
-    # 2000 is a leap year, so 02-29 is accepted here and clamped per plan year later.
-    if month_day is None or not _valid_month_day(*month_day):
-        r.error(
-            m.line_of("date"), "invalid-date", f'固定日期“{raw}”无效，应写成 MM-DD，例如 "03-05"'
-        )
-        return None
-    if window is None:
-        return None
-    return FixedDateReq(
-        month=month_day[0], day=month_day[1], label=common["name"], window_days=window, **common
-    )
-
-
-def _valid_month_day(month: int, day: int) -> bool:
-    try:
-        date(2000, month, day)
-    except ValueError:
-        return False
-    return True
+    requirement: Requirement | None = kind.parse(r, m, common)
+    return requirement
 
 
 # ---------------------------------------------------------------- record

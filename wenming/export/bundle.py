@@ -6,13 +6,11 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import WenmingError
 from ..files import inspect, unsafe_reason
-
-if TYPE_CHECKING:
-    from . import Prepared
+from .links import EVIDENCE_FOLDER, Prepared, bundle_links, bundle_path, bundle_places
+from .rows import NUMBERING_NOTE, default_name
 
 _STATES = {
     "missing": "不存在",
@@ -45,9 +43,7 @@ def _check_files(prepared: Prepared) -> None:
 
 def write_zip(prepared: Prepared, path: Path, tick: Callable[[int], None] | None = None) -> None:
     """The bundle stands alone: every place and link in its workbook and pages is inside it."""
-    from . import EVIDENCE_FOLDER, NUMBERING_NOTE, bundle_links, bundle_path, bundle_places
     from .html import render
-    from .rows import default_name
     from .xlsx import write_workbook
 
     _check_files(prepared)

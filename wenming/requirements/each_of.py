@@ -1,0 +1,47 @@
+"""`each_of`: at least one activity of each listed type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import EachOfReq, Plan
+from .base import Common, Context, Kind, RequirementProgress, Todo, listing, state
+
+if TYPE_CHECKING:
+    from ..errors import Problem
+    from ..parse import _Reader
+    from ..yamlio import YMap
+
+
+def parse(r: _Reader, m: YMap, common: Common) -> EachOfReq | None:
+    types = r.texts(m, "types")
+    return EachOfReq(types=types, **common) if types else None
+
+
+def check(plan: Plan, req: EachOfReq) -> Iterator[Problem]:
+    from ..vocabulary import unknown_type
+
+    for name in req.types:
+        if name not in plan.activity_types:
+            yield unknown_type(req.source, name, plan)
+
+
+def describe(req: EachOfReq, plan: Plan) -> str:
+    return "开展" + "、".join(req.types) + "（每类至少1次）"
+
+
+def evaluate(ctx: Context, req: EachOfReq) -> RequirementProgress:
+    seen = {r.type for r in ctx.records}
+    missing = tuple(t for t in req.types if t not in seen)
+    done = len(req.types) - len(missing)
+    met = not missing
+    reason = "各类均已开展" if met else f"尚缺 {listing(missing)}"
+    return RequirementProgress(
+        req.kind, describe(req, ctx.plan), state(met, ctx.ended, done > 0), met,
+        done, len(req.types), f"{done}/{len(req.types)} 类", missing, reason,
+        todo=tuple(Todo(t, date=ctx.as_of, type=t) for t in missing),
+    )  # fmt: skip
+
+
+KIND = Kind("each_of", EachOfReq, ("types",), (), parse, check, evaluate, describe)

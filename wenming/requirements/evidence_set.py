@@ -1,0 +1,60 @@
+"""`evidence_set`: every record (of the type) carries evidence of each listed kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import ActivityLike, EvidenceSetReq, Plan
+from .base import Common, Context, Kind, RequirementProgress, Todo, state
+
+if TYPE_CHECKING:
+    from ..errors import Problem
+    from ..parse import _Reader
+    from ..yamlio import YMap
+
+
+def parse(r: _Reader, m: YMap, common: Common) -> EvidenceSetReq | None:
+    kinds = r.texts(m, "kinds")
+    return EvidenceSetReq(kinds=kinds, **common) if kinds else None
+
+
+def check(plan: Plan, req: EvidenceSetReq) -> Iterator[Problem]:
+    from ..vocabulary import unknown_kind
+
+    for kind in req.kinds:
+        if kind not in plan.evidence_kinds:
+            yield unknown_kind(req.source, kind, plan)
+
+
+def describe(req: EvidenceSetReq, plan: Plan) -> str:
+    return f"{req.type or '活动'}记录佐证齐全（{'、'.join(req.kinds)}）"
+
+
+def evaluate(ctx: Context, req: EvidenceSetReq) -> RequirementProgress:
+    records = ctx.typed(req.type)
+    lacking: list[tuple[ActivityLike, tuple[str, ...]]] = []
+    for record in records:
+        have = set(record.evidence_kinds)
+        gap = tuple(k for k in req.kinds if k not in have)
+        if gap:
+            lacking.append((record, gap))
+    complete = len(records) - len(lacking)
+    met = bool(records) and not lacking
+    if not records:
+        reason = f"尚无{req.type or ''}记录"
+    elif lacking:
+        reason = f"{len(lacking)} 条记录缺少佐证材料"
+    else:
+        reason = f"{len(records)} 条记录佐证齐全"
+    missing = tuple(f"{r.id}：缺 {'、'.join(gap)}" for r, gap in lacking)
+    todo = tuple(Todo(r.id, record_id=r.id, kinds=gap) for r, gap in lacking)
+    if not records:
+        todo = (Todo(f"{req.type or '活动'}记录", date=ctx.as_of, type=req.type, kinds=req.kinds),)
+    return RequirementProgress(
+        req.kind, describe(req, ctx.plan), state(met, ctx.ended and not met, bool(records)), met,
+        complete, len(records), f"{complete}/{len(records)} 条", missing, reason, todo=todo,
+    )  # fmt: skip
+
+
+KIND = Kind("evidence_set", EvidenceSetReq, ("kinds",), (), parse, check, evaluate, describe)
