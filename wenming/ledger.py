@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
 from datetime import date
 from itertools import groupby
 from operator import attrgetter
@@ -32,6 +31,7 @@ from .cache import (
 from .calendar import plan_festivals, remember_festivals
 from .errors import Problem, Source, WenmingError
 from .model import Ledger, Leftover, Plan, Record, Snapshot
+from .progress import ProgressFactory, Tick, no_progress
 
 if TYPE_CHECKING:
     from .files import FileFact
@@ -51,15 +51,6 @@ _YEAR = re.compile(r"^\d{4}$")
 T = TypeVar("T")
 _NAME = attrgetter("name")
 _WHEN = attrgetter("date", "id")
-
-Tick = Callable[[int], None]
-# Given a total and a label, a context yielding a tick function (or None): the CLI's progress bar.
-ProgressFactory = Callable[[int, str], AbstractContextManager[Tick | None]]
-
-
-@contextmanager
-def no_progress(total: int, label: str) -> Iterator[Tick | None]:
-    yield None
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:

@@ -25,6 +25,8 @@ DEFAULT_EVIDENCE_KINDS = (
 )  # fmt: skip
 # Who signs the exported 台账's cover: plan key -> the cover's label.
 SIGN_OFF = {"unit": "填报单位", "preparer": "填报人", "reviewer": "审核人", "phone": "联系电话"}
+# The figure `add --hours` fills in: volunteer hours, the one most plans set a target for.
+HOURS_FIGURE = "志愿服务时长"
 # The largest values a file may hold: beyond them a number is a typing error (bad-number).
 MAX_PARTICIPANTS = 1_000_000
 MAX_FIGURE = 1e9

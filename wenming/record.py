@@ -18,11 +18,10 @@ from .documents import checked_record
 from .errors import Severity, WenmingError
 from .files import FileFact, sha256_file
 from .ledger import RECORDS_DIR
-from .model import SCHEMA_VERSION, Ledger, Plan, Record, Task
+from .model import HOURS_FIGURE, SCHEMA_VERSION, Ledger, Plan, Record, Task
 from .numbers import stored_number
 from .yamlio import dump, parse
 
-HOURS_FIGURE = "志愿服务时长"
 DEFAULT_LINK_KIND = "新闻报道"
 TITLE_LIMIT = 30
 NAME_LIMIT = 60

@@ -12,7 +12,6 @@ import typer
 from .app import Command, command_app, ledger_root, use_cache
 
 # The hours shortcut's figure; record.py owns the same name (kept literal here for a light import).
-HOURS_FIGURE = "志愿服务时长"
 
 
 def _stdin_is_terminal() -> bool:
@@ -61,7 +60,7 @@ def add(
             "--hours",
             metavar="小时",
             min=0,
-            help=f"{HOURS_FIGURE}（小时），即 --figure {HOURS_FIGURE}=数值",
+            help="志愿服务时长（小时），即 --figure 志愿服务时长=数值",
         ),
     ] = None,
     figure: Annotated[
@@ -117,6 +116,7 @@ def add(
     # Imported here so that `wenming --help` and other commands start fast.
     from ..commands.add import commit_record, ledger_and_plan, save, undo
     from ..errors import WenmingError
+    from ..model import HOURS_FIGURE
     from ..record import (
         Draft,
         parse_evidence_option,

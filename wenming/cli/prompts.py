@@ -16,9 +16,8 @@ from .. import git
 from ..commands.commit import Committed
 from ..dates import DateError, parse_loose
 from ..errors import WenmingError
-from ..model import Ledger, MetricReq, Plan, Record
+from ..model import HOURS_FIGURE, Ledger, MetricReq, Plan, Record
 from ..record import (
-    HOURS_FIGURE,
     EvidenceSpec,
     Prepared,
     commit_message,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..checks import check_ledger
 from ..errors import Problem, Severity
-from ..ledger import ProgressFactory, inspect_evidence, load
+from ..ledger import inspect_evidence, load
+from ..progress import ProgressFactory
 
 
 @dataclass(frozen=True)

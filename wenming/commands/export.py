@@ -11,8 +11,9 @@ from ..export import Prepared, rows_total, write_bundle, write_text, write_xlsx
 from ..export.redact import redact_export
 from ..export.rows import Filters, LedgerExport, build, default_name
 from ..git import head_commit
-from ..ledger import ProgressFactory, load, no_progress, records_of, select_plan
+from ..ledger import load, records_of, select_plan
 from ..outputs import check_output
+from ..progress import ProgressFactory, no_progress
 from ..status import evaluate
 from .filters import check_filters
 

@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import Severity
-from ..ledger import ProgressFactory, load, records_of, scan
+from ..ledger import load, records_of, scan
 from ..model import Activity, Plan, Record
+from ..progress import ProgressFactory
 from ..status import PlanProgress, State, evaluate, select, timeline
 from .filters import check_filters
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..atomic import replacing
+from ..progress import Tick
 from .links import EVIDENCE_FOLDER, Prepared, ledger_places, relative_links
 from .rows import NUMBERING_NOTE, Filters, LedgerExport, default_name
 
 TEMPLATES = ("ledger", "summary")
-Tick = Callable[[int], None]
 
 
 @contextmanager

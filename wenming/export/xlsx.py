@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import re
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..progress import Tick
 from .rows import LedgerExport, format_number, section_banner
 
 # Excel keeps at most 32,767 characters in a cell; longer text continues on the 长文本 sheet.
@@ -44,7 +45,6 @@ FOOTER_AT = 0.3
 PAGE_SLACK = 0.99  # fill pages to 99 %, so a rounding in the viewer never adds a page
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks in one worksheet; later numbers stay plain
 
-Progress = Callable[[int], None]
 # Characters an XML 1.0 file cannot hold (C0 controls but tab and newlines, surrogates, U+FFFE/F).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _THIN = re.compile(r"[ .,:;!|'`()\[\]ilIjft/\\-]")
@@ -437,7 +437,7 @@ def write_workbook(
     links: Mapping[str, str],
     places: Mapping[str, str],
     notes: Sequence[tuple[str, str]] = (),
-    progress: Progress | None = None,
+    progress: Tick | None = None,
 ) -> None:
     """Write the workbook; `links` maps 材料编号 to the href of its file or URL, `places` to
     the 存放位置 an inspector reads (the ledger path, or the path inside a bundle)."""
@@ -454,7 +454,7 @@ def _fill(
     links: Mapping[str, str],
     places: Mapping[str, str],
     notes: Sequence[tuple[str, str]],
-    tick: Progress,
+    tick: Tick,
 ) -> None:
     _cover(book, data, notes)
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..calendar import Window
 from ..model import ActivityLike, Plan
+from ..numbers import plain_number
+from ..vocabulary import listing as names_listing
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -53,7 +55,7 @@ class Todo:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RequirementProgress:
     """How far one requirement of a task has got, and why it is in its state."""
 
@@ -156,9 +158,8 @@ class Kind(Generic[R]):
 
 
 def number(value: float) -> str:
-    """A figure as people write it: no trailing .0, at most one decimal."""
-    rounded = round(value, 1)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+    """A figure in a status line: no trailing .0, at most one decimal."""
+    return plain_number(value, 1)
 
 
 def state(met: bool, late: bool, started: bool) -> State:
@@ -170,8 +171,8 @@ def state(met: bool, late: bool, started: bool) -> State:
 
 
 def listing(items: Sequence[str], limit: int = 6) -> str:
-    shown = "、".join(items[:limit])
-    return shown + (f" 等 {len(items)} 项" if len(items) > limit else "")
+    """The first few of a status line's items, and how many there are in all."""
+    return names_listing(items, limit)
 
 
 def no_problems(plan: Plan, req: Any) -> Iterable[Problem]:
@@ -211,7 +212,14 @@ def window_progress(
         for w in [*missed, *current]
     ]
     return RequirementProgress(
-        kind, label, state(met, bool(missed), bool(met_w)), met,
-        len(met_w), len(windows), f"{len(met_w)}/{len(windows)} {word.lstrip('个')}",
-        tuple(names), reason, todo=tuple(todo),
-    )  # fmt: skip
+        kind=kind,
+        label=label,
+        state=state(met, bool(missed), bool(met_w)),
+        met=met,
+        done=len(met_w),
+        total=len(windows),
+        progress=f"{len(met_w)}/{len(windows)} {word.lstrip('个')}",
+        missing=tuple(names),
+        reason=reason,
+        todo=tuple(todo),
+    )

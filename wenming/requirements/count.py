@@ -55,10 +55,17 @@ def evaluate(ctx: Context, req: CountReq) -> RequirementProgress:
     if current is not None:
         todo.append(Todo(current.label, date=ctx.as_of, type=req.type))
     return RequirementProgress(
-        req.kind, describe(req, ctx.plan), state(met, bool(missed), bool(met_spans)), met,
-        len(met_spans), len(spans), progress, tuple(s.label for s in missed), reason,
+        kind=req.kind,
+        label=describe(req, ctx.plan),
+        state=state(met, bool(missed), bool(met_spans)),
+        met=met,
+        done=len(met_spans),
+        total=len(spans),
+        progress=progress,
+        missing=tuple(s.label for s in missed),
+        reason=reason,
         todo=tuple(todo),
-    )  # fmt: skip
+    )
 
 
 def _inside(span: Span, as_of: date) -> date:

@@ -51,10 +51,17 @@ def evaluate(ctx: Context, req: DeadlineReq) -> RequirementProgress:
         else (Todo(f"{req.by.isoformat()} 前", date=min(req.by, ctx.as_of), type=req.type),)
     )
     return RequirementProgress(
-        req.kind, describe(req, ctx.plan), state(met, late, n > 0), met,
-        min(n, req.min), req.min, f"{min(n, req.min)}/{req.min} 次",
-        () if met else (f"{req.by.isoformat()} 前",), reason, todo=todo,
-    )  # fmt: skip
+        kind=req.kind,
+        label=describe(req, ctx.plan),
+        state=state(met, late, n > 0),
+        met=met,
+        done=min(n, req.min),
+        total=req.min,
+        progress=f"{min(n, req.min)}/{req.min} 次",
+        missing=() if met else (f"{req.by.isoformat()} 前",),
+        reason=reason,
+        todo=todo,
+    )
 
 
 KIND = Kind("deadline", DeadlineReq, ("by",), ("min",), parse, check, evaluate, describe)

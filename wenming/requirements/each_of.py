@@ -38,10 +38,17 @@ def evaluate(ctx: Context, req: EachOfReq) -> RequirementProgress:
     met = not missing
     reason = "各类均已开展" if met else f"尚缺 {listing(missing)}"
     return RequirementProgress(
-        req.kind, describe(req, ctx.plan), state(met, ctx.ended, done > 0), met,
-        done, len(req.types), f"{done}/{len(req.types)} 类", missing, reason,
+        kind=req.kind,
+        label=describe(req, ctx.plan),
+        state=state(met, ctx.ended, done > 0),
+        met=met,
+        done=done,
+        total=len(req.types),
+        progress=f"{done}/{len(req.types)} 类",
+        missing=missing,
+        reason=reason,
         todo=tuple(Todo(t, date=ctx.as_of, type=t) for t in missing),
-    )  # fmt: skip
+    )
 
 
 KIND = Kind("each_of", EachOfReq, ("types",), (), parse, check, evaluate, describe)

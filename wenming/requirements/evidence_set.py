@@ -52,9 +52,17 @@ def evaluate(ctx: Context, req: EvidenceSetReq) -> RequirementProgress:
     if not records:
         todo = (Todo(f"{req.type or '活动'}记录", date=ctx.as_of, type=req.type, kinds=req.kinds),)
     return RequirementProgress(
-        req.kind, describe(req, ctx.plan), state(met, ctx.ended and not met, bool(records)), met,
-        complete, len(records), f"{complete}/{len(records)} 条", missing, reason, todo=todo,
-    )  # fmt: skip
+        kind=req.kind,
+        label=describe(req, ctx.plan),
+        state=state(met, ctx.ended and not met, bool(records)),
+        met=met,
+        done=complete,
+        total=len(records),
+        progress=f"{complete}/{len(records)} 条",
+        missing=missing,
+        reason=reason,
+        todo=todo,
+    )
 
 
 KIND = Kind("evidence_set", EvidenceSetReq, ("kinds",), (), parse, check, evaluate, describe)

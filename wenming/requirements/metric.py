@@ -123,12 +123,23 @@ def evaluate(ctx: Context, req: MetricReq) -> RequirementProgress:
         reason = f"实际 {shown}{req.unit}，目标{OP_WORDS[req.op]}{number(req.target)}{req.unit}"
     todo = () if met or problem else (_todo(ctx, req, values, divisor),)
     return RequirementProgress(
-        req.kind, describe(req, ctx.plan), state(met, ctx.ended, bool(values)), met,
-        actual if actual is not None else 0.0, req.target, progress,
-        () if met else (f"{req.name or req.field} 差距",), reason,
-        actual, req.target, req.op, req.unit, todo,
-        raw=raw, divisor=divisor if req.per_fact is not None and not problem else None,
-    )  # fmt: skip
+        kind=req.kind,
+        label=describe(req, ctx.plan),
+        state=state(met, ctx.ended, bool(values)),
+        met=met,
+        done=actual if actual is not None else 0.0,
+        total=req.target,
+        progress=progress,
+        missing=() if met else (f"{req.name or req.field} 差距",),
+        reason=reason,
+        actual=actual,
+        target=req.target,
+        op=req.op,
+        unit=req.unit,
+        todo=todo,
+        raw=raw,
+        divisor=divisor if req.per_fact is not None and not problem else None,
+    )
 
 
 def _todo(ctx: Context, req: MetricReq, values: list[float], divisor: float) -> Todo:
