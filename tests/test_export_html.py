@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wenming.commands.export import prepare
+from wenming.commands.export import arrange
 from wenming.errors import WenmingError
 from wenming.export import write_text
 from wenming.export.html import md_cell
@@ -35,8 +35,8 @@ def ledger(mini_ledger: Path) -> Path:
 
 
 def render(root: Path, out: Path, fmt: str = "html", template: str = "ledger") -> str:
-    prepared = prepare(root, year=2022, as_of=date(2022, 12, 31))
-    return write_text(prepared, out, fmt, template).read_text(encoding="utf-8")
+    arranged = arrange(root, year=2022, as_of=date(2022, 12, 31))
+    return write_text(arranged, out, fmt, template).read_text(encoding="utf-8")
 
 
 def test_html_ledger_shows_tasks_records_and_evidence(ledger: Path) -> None:

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from wenming.commands.export import prepare
+from wenming.commands.export import arrange
 from wenming.export import write_xlsx
 from wenming.export.rows import activity_numbers, compact_numbers
 from wenming.export.xlsx import (
@@ -78,8 +78,8 @@ def ledger(mini_ledger: Path) -> Path:
 
 
 def export(root: Path, out: Path, **filters: object) -> Path:
-    prepared = prepare(root, year=2022, as_of=filters.pop("as_of", date(2022, 12, 31)), **filters)  # type: ignore[arg-type]
-    return write_xlsx(prepared, out)
+    arranged = arrange(root, year=2022, as_of=filters.pop("as_of", date(2022, 12, 31)), **filters)  # type: ignore[arg-type]
+    return write_xlsx(arranged, out)
 
 
 def rows_of(ws: Any) -> list[tuple[Any, ...]]:
@@ -377,10 +377,10 @@ def test_cover_sign_off_from_the_plan_and_options(ledger: Path, tmp_path: Path) 
         plan.read_text(encoding="utf-8") + "sign_off: {preparer: 李某某, phone: 0551-1234567}\n",
         encoding="utf-8",
     )
-    prepared = prepare(
+    arranged = arrange(
         ledger, year=2022, as_of=date(2022, 12, 31), sign_off={"审核人": "王某某", "填报日期": ""}
     )
-    rows = rows_of(openpyxl.load_workbook(write_xlsx(prepared, tmp_path / "t.xlsx"))["封面"])
+    rows = rows_of(openpyxl.load_workbook(write_xlsx(arranged, tmp_path / "t.xlsx"))["封面"])
     signed = {
         row[i]: row[i + 1] or ""
         for row in rows

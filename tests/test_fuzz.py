@@ -38,7 +38,7 @@ PLAN_TEXT = (CASES / "ledger/plan/2022.yaml").read_text(encoding="utf-8")
 
 
 def _parsed_plan() -> Plan:
-    plan, problems = parse_plan(yamlio.parse(PLAN_TEXT, "plan/2022.yaml")[0], "plan/2022.yaml")
+    plan, problems = parse_plan(yamlio.parse_text(PLAN_TEXT, "plan/2022.yaml")[0], "plan/2022.yaml")
     assert plan is not None and problems == []
     return plan
 
@@ -75,7 +75,7 @@ def _assert_well_formed(problems: list[Problem], rel: str) -> None:
 def _load_record(text: str) -> tuple[Record | None, list[Problem]]:
     """The record a file's text gives (None: left out) and every problem found on the way."""
     rel = "records/2022/fuzz.yaml"
-    data, problems = yamlio.parse(text, rel)
+    data, problems = yamlio.parse_text(text, rel)
     _assert_well_formed(problems, rel)
     if problems and data is None:
         return None, problems
@@ -108,7 +108,7 @@ def test_arbitrary_bytes_never_crash(data: bytes) -> None:
 def test_arbitrary_yaml_documents_never_crash(document: Any) -> None:
     _load_record(yaml.safe_dump(document, allow_unicode=True))
     rel = "plan/2022.yaml"
-    data, _ = yamlio.parse(yaml.safe_dump(document, allow_unicode=True), rel)
+    data, _ = yamlio.parse_text(yaml.safe_dump(document, allow_unicode=True), rel)
     if data is not None:
         _assert_well_formed(parse_plan(data, rel)[1], rel)
 
@@ -251,7 +251,7 @@ def test_a_record_written_by_add_reads_back_equal(
 
         assert isinstance(exc, WenmingError), exc
         return
-    data, problems = yamlio.parse(prepared.text, prepared.rel)
+    data, problems = yamlio.parse_text(prepared.text, prepared.rel)
     assert problems == []
     again, problems = parse_record(data, prepared.rel, prepared.record_id, 2022)
     assert problems == []
@@ -297,7 +297,7 @@ def _load_plan(document: dict[str, Any]) -> tuple[Plan | None, list[Problem]]:
     """The plan a document gives (None: refused) and every problem found; a plan without
     problems is evaluated against the test ledger's records."""
     rel = "plan/2022.yaml"
-    data, problems = yamlio.parse(yaml.safe_dump(document, allow_unicode=True), rel)
+    data, problems = yamlio.parse_text(yaml.safe_dump(document, allow_unicode=True), rel)
     _assert_well_formed(problems, rel)
     if problems and data is None:
         return None, problems
@@ -422,7 +422,7 @@ def test_a_zero_fact_does_not_divide_by_zero() -> None:
     text = PLAN_TEXT.replace(
         "注册志愿者人数: {value: 10, unit: 人}", "注册志愿者人数: {value: 0, unit: 人}"
     )
-    plan, problems = parse_plan(yamlio.parse(text, "plan/2022.yaml")[0], "plan/2022.yaml")
+    plan, problems = parse_plan(yamlio.parse_text(text, "plan/2022.yaml")[0], "plan/2022.yaml")
     assert plan is not None and problems == []
     records = load(CASES / "ledger", use_cache=False).records
     progress = evaluate(plan, records, date(2022, 12, 31)).to_dict()

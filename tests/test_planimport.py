@@ -10,7 +10,7 @@ from wenming.errors import Severity, WenmingError
 from wenming.model import EachOfReq, FestivalReq, MetricReq, Plan
 from wenming.parse import parse_plan
 from wenming.planimport import import_plan
-from wenming.yamlio import load_file, parse
+from wenming.yamlio import load_file, parse_text
 
 TESTS = Path(__file__).parent
 SEED = TESTS / "data" / "plan-2022.txt"
@@ -19,7 +19,7 @@ TRANSCRIBED = TESTS.parent / "plan" / "2022.yaml"
 
 
 def load_plan_text(text: str) -> Plan:
-    data, problems = parse(text, "plan/2022.yaml")
+    data, problems = parse_text(text, "plan/2022.yaml")
     assert problems == []
     plan, problems = parse_plan(data, "plan/2022.yaml")
     assert [p for p in problems if p.severity is Severity.ERROR] == []

@@ -120,7 +120,7 @@ sections:
 @pytest.mark.parametrize("name", list(KINDS))
 def test_every_kind_is_read_with_its_own_keys(name: str) -> None:
     kind = KINDS[name]
-    data, _ = yamlio.parse(PLAN % name, "plan/2022.yaml")
+    data, _ = yamlio.parse_text(PLAN % name, "plan/2022.yaml")
     _, problems = parse_plan(data, "plan/2022.yaml")
     allowed = ("kind", *kind.required, "name", "note", "type", *kind.optional)
     unknown = [p for p in problems if p.rule == "unknown-key"]
@@ -131,7 +131,9 @@ def test_every_kind_is_read_with_its_own_keys(name: str) -> None:
 
 
 def test_an_unknown_kind_lists_every_registered_one() -> None:
-    data, _ = yamlio.parse(PLAN.replace("            bogus: 1\n", "") % "weekly", "plan/2022.yaml")
+    data, _ = yamlio.parse_text(
+        PLAN.replace("            bogus: 1\n", "") % "weekly", "plan/2022.yaml"
+    )
     _, problems = parse_plan(data, "plan/2022.yaml")
     (problem,) = problems
     assert problem.rule == "bad-value" and problem.hint == f"可选：{'、'.join(KINDS)}"

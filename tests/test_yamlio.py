@@ -14,32 +14,32 @@ def test_the_c_loader_is_used_when_available() -> None:
 
 
 def test_lines_of_keys_and_items() -> None:
-    data, problems = yamlio.parse("a: 1\nb:\n  - x\n  - y\n", "t.yaml")
+    data, problems = yamlio.parse_text("a: 1\nb:\n  - x\n  - y\n", "t.yaml")
     assert problems == []
     assert data.line_of("a") == 1 and data.line_of("b") == 2
     assert data["b"].item_lines == [3, 4]
 
 
 def test_task_ids_keep_their_spelling() -> None:
-    data, _ = yamlio.parse("tasks: [6.10, 7, '3.1']\n", "t.yaml")
+    data, _ = yamlio.parse_text("tasks: [6.10, 7, '3.1']\n", "t.yaml")
     assert [as_id(v) for v in data["tasks"]] == ["6.10", "7", "3.1"]
 
 
 def test_dates_stay_text_for_the_model_to_validate() -> None:
-    data, problems = yamlio.parse("date: 2022-02-30\n", "t.yaml")
+    data, problems = yamlio.parse_text("date: 2022-02-30\n", "t.yaml")
     assert problems == [] and data["date"] == "2022-02-30"
 
 
 def test_alias_bomb_is_refused_quickly() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
-    data, problems = yamlio.parse("\n".join(lines), "bomb.yaml")
+    data, problems = yamlio.parse_text("\n".join(lines), "bomb.yaml")
     assert data is None
     assert [p.rule for p in problems] == ["yaml-too-complex"]
 
 
 def test_deep_nesting_is_refused() -> None:
-    data, problems = yamlio.parse("a: " + "[" * 100 + "]" * 100, "deep.yaml")
+    data, problems = yamlio.parse_text("a: " + "[" * 100 + "]" * 100, "deep.yaml")
     assert data is None and [p.rule for p in problems] == ["yaml-too-complex"]
 
 

@@ -11,7 +11,7 @@ from .files import FileFact
 from .model import Plan, Record
 from .parse import parse_plan, parse_record
 
-Parsed = tuple[Any, list[Problem]]  # what yamlio.parse and yamlio.load_file return
+Parsed = tuple[Any, list[Problem]]  # what yamlio.parse_text and yamlio.load_file return
 
 
 def checked_plan(parsed: Parsed, rel: str) -> tuple[Plan | None, list[Problem]]:

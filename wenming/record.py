@@ -20,7 +20,7 @@ from .files import FileFact, sha256_file
 from .ledger import RECORDS_DIR
 from .model import HOURS_FIGURE, SCHEMA_VERSION, Ledger, Plan, Record, Task
 from .numbers import stored_number
-from .yamlio import dump, parse
+from .yamlio import dump, parse_text
 
 DEFAULT_LINK_KIND = "新闻报道"
 TITLE_LIMIT = 30
@@ -444,7 +444,7 @@ def _validate(
 ) -> Record:
     folder = f"{RECORDS_DIR}/{plan.year}/{record_id}"
     facts = {f"{folder}/{f.name}": FileFact("ok", f.sha256, f.size) for f in files}
-    record, problems = checked_record(parse(text, rel), rel, record_id, plan, facts)
+    record, problems = checked_record(parse_text(text, rel), rel, record_id, plan, facts)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or record is None:
         lines = [f"  · {p.message}" + (f"（{p.hint}）" if p.hint else "") for p in errors]

@@ -286,7 +286,7 @@ def decode(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
+def parse_text(text: str, rel: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document into plain data with line marks (YMap/YList), or report why not."""
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -359,7 +359,7 @@ def load_file(path: str | Path, rel: str, max_bytes: int = 10_000_000) -> tuple[
     text, problems = decode(data, rel)
     if text is None:
         return None, problems
-    return parse(text, rel)
+    return parse_text(text, rel)
 
 
 class _Dumper(_BaseDumper):

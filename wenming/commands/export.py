@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import Severity, WenmingError
-from ..export import Prepared, rows_total, write_bundle, write_text, write_xlsx
+from ..export import Arranged, rows_total, write_bundle, write_text, write_xlsx
 from ..export.redact import redact_export
 from ..export.rows import Filters, LedgerExport, build, default_name
 from ..git import head_commit
@@ -29,7 +29,7 @@ class ExportResult:
     errors: int
 
 
-def prepare(
+def arrange(
     root: Path,
     *,
     year: int | None,
@@ -43,7 +43,7 @@ def prepare(
     progress_bar: ProgressFactory | None = None,
     sign_off: dict[str, str] | None = None,
     redact: bool = False,
-) -> Prepared:
+) -> Arranged:
     """Load the ledger, judge the plan as `wenming status` does, and arrange the export rows."""
     today = today or date.today()
     ledger = load(root, use_cache, progress_bar)
@@ -56,7 +56,7 @@ def prepare(
     data = build(plan, records, progress, filters, head_commit(root), sign_off)
     if redact:
         data = redact_export(data)
-    return Prepared(data, root, errors, redact)
+    return Arranged(data, root, errors, redact)
 
 
 def export(
@@ -95,20 +95,20 @@ def export(
         raise WenmingError(
             f"模板 {template} 只能导出为 html 或 md", "加上 --format md 或 --format html"
         )
-    prepared = prepare(
+    arranged = arrange(
         root, year=year, as_of=as_of, unit=unit, section=section, start=start, end=end,
         today=today, use_cache=use_cache, progress_bar=progress, sign_off=sign_off,
         redact=redact,
     )  # fmt: skip
-    data = prepared.data
+    data = arranged.data
     target = bundle or output or (folder or Path()) / default_name(data, fmt, template)
     check_output(root, target)
     if bundle is not None:
-        with (progress or no_progress)(rows_total(prepared, bundle=True), "正在打包") as tick:
-            path = write_bundle(prepared, target, tick)
+        with (progress or no_progress)(rows_total(arranged, bundle=True), "正在打包") as tick:
+            path = write_bundle(arranged, target, tick)
     elif fmt == "xlsx":
-        with (progress or no_progress)(rows_total(prepared), "正在导出") as tick:
-            path = write_xlsx(prepared, target, tick)
+        with (progress or no_progress)(rows_total(arranged), "正在导出") as tick:
+            path = write_xlsx(arranged, target, tick)
     else:
-        path = write_text(prepared, target, fmt, template)
-    return ExportResult(path, data, prepared.errors)
+        path = write_text(arranged, target, fmt, template)
+    return ExportResult(path, data, arranged.errors)

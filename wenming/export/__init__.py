@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..atomic import replacing
 from ..progress import Tick
-from .links import EVIDENCE_FOLDER, Prepared, ledger_places, relative_links
+from .links import EVIDENCE_FOLDER, Arranged, ledger_places, relative_links
 from .rows import NUMBERING_NOTE, Filters, LedgerExport, default_name
 
 TEMPLATES = ("ledger", "summary")
@@ -47,38 +47,38 @@ def _discard_writers(exc: BaseException) -> None:
         sys.unraisablehook = hook
 
 
-def write_xlsx(prepared: Prepared, path: Path, tick: Tick | None = None) -> Path:
+def write_xlsx(arranged: Arranged, path: Path, tick: Tick | None = None) -> Path:
     from .xlsx import write_workbook
 
-    links = relative_links(prepared, path.parent)
+    links = relative_links(arranged, path.parent)
     with _atomic(path) as temp:
         write_workbook(
-            prepared.data, temp, links, ledger_places(prepared.data), (NUMBERING_NOTE,), tick
+            arranged.data, temp, links, ledger_places(arranged.data), (NUMBERING_NOTE,), tick
         )
     return path
 
 
-def write_text(prepared: Prepared, path: Path, fmt: str, template: str) -> Path:
+def write_text(arranged: Arranged, path: Path, fmt: str, template: str) -> Path:
     from .html import render
 
-    links = relative_links(prepared, path.parent)
-    text = render(prepared.data, prepared.root, template, fmt, links, ledger_places(prepared.data))
+    links = relative_links(arranged, path.parent)
+    text = render(arranged.data, arranged.root, template, fmt, links, ledger_places(arranged.data))
     with _atomic(path) as temp:
         temp.write_text(text, encoding="utf-8")
     return path
 
 
-def write_bundle(prepared: Prepared, path: Path, tick: Tick | None = None) -> Path:
+def write_bundle(arranged: Arranged, path: Path, tick: Tick | None = None) -> Path:
     from .bundle import write_zip
 
     with _atomic(path) as temp:
-        write_zip(prepared, temp, tick)
+        write_zip(arranged, temp, tick)
     return path
 
 
-def rows_total(prepared: Prepared, bundle: bool = False) -> int:
+def rows_total(arranged: Arranged, bundle: bool = False) -> int:
     """How many steps a progress bar counts: activity and evidence rows, plus files zipped."""
-    data = prepared.data
+    data = arranged.data
     files = sum(1 for e in data.evidence if e.file) if bundle else 0
     return len(data.activities) + len(data.evidence) + files
 
@@ -87,9 +87,9 @@ __all__ = [
     "EVIDENCE_FOLDER",
     "NUMBERING_NOTE",
     "TEMPLATES",
+    "Arranged",
     "Filters",
     "LedgerExport",
-    "Prepared",
     "default_name",
     "rows_total",
     "write_bundle",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import WenmingError
 from ..files import inspect, unsafe_reason
-from .links import EVIDENCE_FOLDER, Prepared, bundle_links, bundle_path, bundle_places
+from ..progress import Tick
+from .links import EVIDENCE_FOLDER, Arranged, bundle_links, bundle_path, bundle_places
 from .rows import NUMBERING_NOTE, default_name
 
 _STATES = {
@@ -21,15 +21,15 @@ _STATES = {
 }
 
 
-def _check_files(prepared: Prepared) -> None:
+def _check_files(arranged: Arranged) -> None:
     """Refuse before writing anything when an evidence file cannot go into the bundle."""
     bad = []
-    for item in prepared.data.evidence:
+    for item in arranged.data.evidence:
         if not item.origin:
             continue
         reason = unsafe_reason(item.origin)
         if reason is None:
-            fact = inspect(prepared.root, item.origin, want_hash=False)
+            fact = inspect(arranged.root, item.origin, want_hash=False)
             reason = None if fact.state == "ok" else _STATES.get(fact.state, fact.state)
         if reason:
             bad.append(f"{item.number} {item.file}（{reason}）")
@@ -41,13 +41,13 @@ def _check_files(prepared: Prepared) -> None:
         )
 
 
-def write_zip(prepared: Prepared, path: Path, tick: Callable[[int], None] | None = None) -> None:
+def write_zip(arranged: Arranged, path: Path, tick: Tick | None = None) -> None:
     """The bundle stands alone: every place and link in its workbook and pages is inside it."""
     from .html import render
     from .xlsx import write_workbook
 
-    _check_files(prepared)
-    data = prepared.data
+    _check_files(arranged)
+    data = arranged.data
     tick = tick or (lambda n: None)
     links = bundle_links(data)
     with tempfile.TemporaryDirectory(prefix="wenming-") as scratch:
@@ -60,7 +60,7 @@ def write_zip(prepared: Prepared, path: Path, tick: Callable[[int], None] | None
         places = bundle_places(data)
         write_workbook(data, book, links, places, (NUMBERING_NOTE, note), tick)
         pages = {
-            name: render(data, prepared.root, template, "html", links, places)
+            name: render(data, arranged.root, template, "html", links, places)
             for name, template in (
                 ("index.html", "index"),
                 (default_name(data, "html", "ledger"), "ledger"),
@@ -72,5 +72,5 @@ def write_zip(prepared: Prepared, path: Path, tick: Callable[[int], None] | None
                 archive.writestr(name, text)
             for item in data.evidence:
                 if item.origin:
-                    archive.write(prepared.root / item.origin, bundle_path(item))
+                    archive.write(arranged.root / item.origin, bundle_path(item))
                     tick(1)

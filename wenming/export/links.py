@@ -14,7 +14,7 @@ LINK_SCHEMES = ("http://", "https://", "ftp://", "mailto:")
 
 
 @dataclass(frozen=True)
-class Prepared:
+class Arranged:
     """The rows to export and how many errors the ledger had when they were read."""
 
     data: LedgerExport
@@ -23,15 +23,15 @@ class Prepared:
     redacted: bool = False
 
 
-def relative_links(prepared: Prepared, folder: Path) -> dict[str, str]:
+def relative_links(arranged: Arranged, folder: Path) -> dict[str, str]:
     """材料编号 → href: evidence files relative to `folder` (where the output sits), or the URL."""
     links = {}
     base = folder.resolve()
-    for item in prepared.data.evidence:
-        if prepared.redacted and item.origin and mask(item.origin) != item.origin:
+    for item in arranged.data.evidence:
+        if arranged.redacted and item.origin and mask(item.origin) != item.origin:
             continue  # the real file's name holds a personal number: shown as plain text only
         if item.origin:
-            target = (prepared.root / item.origin).resolve()
+            target = (arranged.root / item.origin).resolve()
             try:
                 links[item.number] = Path(os.path.relpath(target, base)).as_posix()
             except ValueError:  # another drive on Windows: no relative path exists

@@ -71,10 +71,10 @@ def import_plan(path: Path, year: int | None = None) -> ImportResult:
 def self_check(text: str, year: int) -> list[Problem]:
     """The problems `wenming check` would report on the plan alone."""
     from ..documents import checked_plan
-    from ..yamlio import parse
+    from ..yamlio import parse_text
 
     rel = f"plan/{year}.yaml"
-    return checked_plan(parse(text, rel), rel)[1]
+    return checked_plan(parse_text(text, rel), rel)[1]
 
 
 def write_plan(result: ImportResult, target: Path, force: bool = False) -> None:

@@ -13,7 +13,7 @@ from ..documents import checked_plan
 from ..errors import Problem, Severity, WenmingError
 from ..ledger import MAX_PLAN_BYTES, PLAN_DIR, RECORDS_DIR
 from ..model import Plan
-from ..yamlio import load_file, parse
+from ..yamlio import load_file, parse_text
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE.parent / "templates"  # packaged defaults, when the installed wenming has them
@@ -56,7 +56,7 @@ def _plan_text(plan_file: Path | None, year: int | None, today: date) -> tuple[i
         chosen = year or today.year
         text = starter_text("plan.yaml", chosen)
         rel = f"{PLAN_DIR}/{chosen}.yaml"
-        _checked_plan(*parse(text, rel), rel, "示例计划")
+        _checked_plan(*parse_text(text, rel), rel, "示例计划")
         return chosen, text
     if not plan_file.is_file():
         raise WenmingError(f"计划文件“{plan_file}”不存在或不是文件")
