@@ -44,6 +44,7 @@ def init(
     退出码：0 已创建并提交；1 拒绝创建，或文件已创建但 git 提交未完成（会给出完成的命令）。
     """
     from ..commands.init import init as run
+    from ..errors import WenmingError
 
     result = run(directory, plan, year)
     typer.echo(f"已在 {result.root} 创建 {result.year} 年台账：")
@@ -58,7 +59,9 @@ def init(
         )
         typer.echo(f"下一步：编辑 plan/{result.year}.yaml，然后运行 wenming check。")
         return
-    if outcome is not None:
-        typer.echo(f"错误：台账文件已创建，但没有提交到 git：{outcome.reason}", err=True)
-        typer.echo(f"  提示：解决后运行以下命令完成提交：\n  {outcome.command}", err=True)
-    raise typer.Exit(EXIT_PROBLEMS)
+    if outcome is None:  # pragma: no cover - init always tries to commit
+        raise typer.Exit(EXIT_PROBLEMS)
+    raise WenmingError(
+        f"台账文件已创建，但没有提交到 git：{outcome.reason}",
+        f"解决后运行以下命令完成提交：\n  {outcome.command}",
+    )

@@ -28,7 +28,7 @@ from ..record import (
     previous_record,
     task_types,
 )
-from .app import EXIT_INTERRUPTED, EXIT_PROBLEMS
+from .app import EXIT_INTERRUPTED
 
 
 @dataclass
@@ -111,9 +111,10 @@ def report(
         typer.echo(f"已中断：记录已保存在 {written.rel}，但没有提交到 git。", err=True)
         typer.echo(f"  提示：运行以下命令完成提交：\n  {outcome.command}", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)
-    typer.echo(f"错误：记录已保存在 {written.rel}，但没有提交到 git：{outcome.reason}", err=True)
-    typer.echo(f"  提示：解决后运行以下命令完成提交：\n  {outcome.command}", err=True)
-    raise typer.Exit(EXIT_PROBLEMS)
+    raise WenmingError(
+        f"记录已保存在 {written.rel}，但没有提交到 git：{outcome.reason}",
+        f"解决后运行以下命令完成提交：\n  {outcome.command}",
+    )
 
 
 # ---------------------------------------------------------------- prompts
