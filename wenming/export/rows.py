@@ -414,10 +414,10 @@ def _requirement_rows(
 
     if progress is None:
         return [RequirementRow(describe(req, plan), "", "", "") for req in task.requirements]
-    rows = []
-    for req, got in zip(task.requirements, progress.requirements, strict=False):
-        rows.append(RequirementRow(describe(req, plan), got.state.value, got.progress, got.reason))
-    return rows
+    return [
+        RequirementRow(got.label, got.state.value, got.progress, got.reason)
+        for got in progress.requirements
+    ]
 
 
 _AGGREGATE_WORDS = {
@@ -447,7 +447,6 @@ def metric_working(req: MetricReq, got: RequirementProgress, plan: Plan) -> str:
 
 
 def _metric_rows(plan: Plan, tasks: Sequence[Task], progress: PlanProgress) -> list[MetricRow]:
-    from ..status import describe
 
     by_id = {t.task_id: t for t in progress.tasks}
     rows = []
@@ -464,7 +463,7 @@ def _metric_rows(plan: Plan, tasks: Sequence[Task], progress: PlanProgress) -> l
                     task_id=task.id,
                     task_title=task.title,
                     name=req.name or req_progress.label,
-                    description=describe(req, plan),
+                    description=req_progress.label,
                     target=f"{req.op} {format_number(target)}",
                     actual=req_progress.actual,
                     unit=req.unit,
