@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,14 +49,22 @@ def _mount(*args: str) -> None:
         pytest.skip(f"mounting needs privileges this machine does not give: {done.stderr.strip()}")
 
 
+@contextmanager
+def tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    """A filesystem of `size` mounted on `folder` for the block, unmounted after it."""
+    folder.mkdir()
+    _mount("-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder))
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 400 KB filesystem: room for a ledger and its repository, not for a large photo."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    _mount("-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk))
-    yield disk
-    subprocess.run(["umount", "-l", str(disk)], check=False)
+    with tmpfs(tmp_path / "disk", "400k") as disk:
+        yield disk
 
 
 def _repository(root: Path) -> None:

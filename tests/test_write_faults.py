@@ -13,17 +13,14 @@ from pathlib import Path
 
 import pytest
 from conftest import git
-from test_faults import ADD, _mount, record_files, wenming
+from test_faults import ADD, record_files, tmpfs, wenming
 
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """An 8 KB filesystem: smaller than any workbook."""
-    disk = tmp_path / "tiny"
-    disk.mkdir()
-    _mount("-t", "tmpfs", "-o", "size=8k", "tmpfs", str(disk))
-    yield disk
-    subprocess.run(["umount", "-l", str(disk)], check=False)
+    with tmpfs(tmp_path / "tiny", "8k") as disk:
+        yield disk
 
 
 @pytest.mark.parametrize(
