@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -57,10 +57,7 @@ def status(
     records = None
     if task is not None:
         everything = select(whole, plan)
-        shown = PlanProgress(
-            everything.year, everything.as_of, everything.start, everything.end,
-            tuple(t for t in everything.tasks if t.task_id == task),
-        )  # fmt: skip
+        shown = replace(everything, tasks=tuple(t for t in everything.tasks if t.task_id == task))
         # Only the view of one task shows titles, so only it reads every record in full.
         records = {r.id: r for r in records_of(load(root, use_cache), plan)}
     monthly: Timeline | None = None
