@@ -160,7 +160,7 @@ def _lenient_output() -> None:
 
 
 # The subcommands in the order help lists them; each lives in the module of the same name.
-COMMANDS = ("add", "list", "check", "status", "export", "init", "plan")
+COMMANDS = ("add", "list", "show", "check", "status", "export", "init", "plan")
 
 
 class _Commands(MutableMapping[str, ClickCommand]):

@@ -1,0 +1,170 @@
+"""`show`: one record in full, its evidence as the 台账 numbers it, and what it counts toward."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..export.rows import activity_numbers
+from ..files import FileFact
+from ..ledger import inspect_evidence, load, records_of
+from ..model import Ledger, Plan, Record
+from ..status import RequirementProgress, clamp, evaluate
+from .records import find_record
+
+# The check state of an evidence item, as `show` reports it.
+EVIDENCE_STATES = {
+    "ok": "文件完好",
+    "changed": "文件已改动（sha256 与记录不符）",
+    "unhashed": "文件存在（记录中没有 sha256）",
+    "missing": "文件不存在",
+    "not-file": "不是普通文件",
+    "outside": "指向台账之外",
+    "in-git": "位于 .git 中",
+    "unreadable": "无法读取",
+    "unsafe": "路径不可用",
+    "url": "网址（不检查）",
+}
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    number: str | None  # 材料编号 as the exported 台账 gives it; None when it numbers no such item
+    kind: str
+    caption: str
+    file: str | None
+    url: str | None
+    date: date | None  # the document's own date, when it differs from the activity's
+    state: str  # a key of EVIDENCE_STATES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "kind": self.kind,
+            "caption": self.caption,
+            "file": self.file,
+            "url": self.url,
+            "date": self.date.isoformat() if self.date else None,
+            "state": self.state,
+        }
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A requirement of one of the record's tasks whose type filter the record matches."""
+
+    task_id: str
+    task_title: str
+    requirement: RequirementProgress
+    counted: bool  # the record is among those the status engine judged the task by
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task": self.task_id,
+            "task_title": self.task_title,
+            "counted": self.counted,
+            "requirement": self.requirement.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class ShowResult:
+    record: Record
+    number: str | None  # 活动编号
+    evidence: tuple[EvidenceItem, ...]
+    counts_toward: tuple[Counted, ...]
+    unknown_tasks: tuple[str, ...]  # tasks the record names that its plan does not have
+    as_of: date | None  # the day the requirements' states are judged on (None: no plan)
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.record
+        return {
+            "id": r.id,
+            "path": r.path,
+            "number": self.number,
+            "date": r.date.isoformat(),
+            "tasks": list(r.tasks),
+            "type": r.type,
+            "title": r.title,
+            "unit": r.unit,
+            "place": r.place,
+            "participants": r.participants,
+            "figures": dict(r.figures),
+            "summary": r.summary,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "counts_toward": [c.to_dict() for c in self.counts_toward],
+            "unknown_tasks": list(self.unknown_tasks),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+        }
+
+
+def _state(item_file: str | None, sha256: str | None, facts: Mapping[str, FileFact]) -> str:
+    if item_file is None:
+        return "url"
+    fact = facts.get(item_file)
+    if fact is None:
+        return "unsafe"
+    if fact.state != "ok":
+        return str(fact.state)
+    if sha256 is None:
+        return "unhashed"
+    return "ok" if fact.sha256 == sha256 else "changed"
+
+
+def _counted(record: Record, plan: Plan, records: list[Record], as_of: date) -> list[Counted]:
+    progress = {t.task_id: t for t in evaluate(plan, records, as_of).tasks}
+    counted = []
+    for task_id in dict.fromkeys(record.tasks):
+        task = plan.tasks.get(task_id)
+        if task is None:
+            continue
+        judged = progress[task_id]
+        for req, req_progress in zip(task.requirements, judged.requirements, strict=True):
+            if req.type is None or req.type == record.type:
+                included = record.id in judged.record_ids
+                counted.append(Counted(task_id, task.title, req_progress, included))
+    return counted
+
+
+def show(
+    root: Path,
+    fragment: str,
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    use_cache: bool = True,
+) -> ShowResult:
+    """`wenming show ID`: the record `fragment` names, with its evidence and requirements."""
+    ledger = load(root, use_cache)
+    record = find_record(ledger.records, fragment)
+    # Only this record's files are looked at (through the same cache `check` uses).
+    facts = inspect_evidence(Ledger(ledger.root, records=[record]), use_cache)
+    plan = ledger.plans.get(record.year)
+    numbers: dict[str, str] = {}
+    counted: list[Counted] = []
+    judged_on = None
+    unknown: tuple[str, ...] = ()
+    if plan is not None:
+        judged_on = clamp(as_of or today or date.today(), plan)
+        mates = records_of(ledger, plan)
+        # Numbered as the exported 台账 numbers them: the plan's records up to its as-of day.
+        numbers = activity_numbers(r for r in mates if r.date <= judged_on)
+        counted = _counted(record, plan, mates, judged_on)
+        unknown = tuple(t for t in record.tasks if t not in plan.tasks)
+    number = numbers.get(record.id)
+    items = tuple(
+        EvidenceItem(
+            f"{number}-{position}" if number else None,
+            item.kind,
+            item.caption,
+            item.file,
+            item.url,
+            item.date,
+            _state(item.file, item.sha256, facts),
+        )
+        for position, item in enumerate(record.evidence, 1)
+    )
+    return ShowResult(record, number, items, tuple(counted), unknown, judged_on)
