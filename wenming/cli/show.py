@@ -34,7 +34,7 @@ def show(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
-    """查看一条活动记录：各项内容、佐证材料（材料编号与检查结果）和它计入的要求。"""
+    """查看一条活动记录：内容、佐证材料的编号与检查结果、计入的要求。"""
     # Imported here so that `wenming --help` and the other commands start fast.
     from ..commands.show import show as run
     from ..terminal import console
