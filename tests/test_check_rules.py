@@ -222,6 +222,9 @@ def test_duplicate_record_ids_across_folders(mini_ledger: Path) -> None:
     assert problems == {
         (f"records/2022/{stem}.yaml", "duplicate-id"),
         (f"records/2022/团委/{stem}.yaml", "duplicate-id"),
+        # a copy is also the same activity, with the same photo, logged twice
+        (f"records/2022/团委/{stem}.yaml", "duplicate-activity"),
+        (f"records/2022/团委/{stem}.yaml", "duplicate-evidence"),
     }
 
 

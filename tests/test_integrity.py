@@ -1,0 +1,113 @@
+"""Integrity warnings of `wenming check`: shared evidence, twice-logged activities, file names
+whose date no longer matches the record's."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from wenming.checks import _duplicate_activities
+from wenming.commands.check import validate
+from wenming.errors import Problem, Severity, Source
+from wenming.model import Record
+
+STEM = "20220305-学雷锋志愿服务进社区-0001"
+RECORD = f"records/2022/{STEM}.yaml"
+
+
+def warnings(root: Path, rule: str) -> list[Problem]:
+    problems = [p for p in validate(root) if p.rule == rule]
+    assert all(p.severity is Severity.WARNING for p in problems)
+    return problems
+
+
+def _copy_record(root: Path, stem: str, **changes: str) -> Path:
+    text = (root / RECORD).read_text(encoding="utf-8")
+    for old, new in changes.items():
+        text = text.replace(old, new)
+    target = root / f"records/2022/{stem}.yaml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_a_photo_copied_into_another_records_folder_is_named_with_the_first_record(
+    mini_ledger: Path,
+) -> None:
+    stem = "20220312-植树节志愿服务-0002"
+    (mini_ledger / f"records/2022/{stem}").mkdir()
+    shutil.copy(
+        mini_ledger / f"records/2022/{STEM}/照片-1.png",
+        mini_ledger / f"records/2022/{stem}/照片-1.png",
+    )
+    _copy_record(
+        mini_ledger,
+        stem,
+        **{STEM: stem, "2022-03-05": "2022-03-12", "学雷锋志愿服务进社区": "植树节志愿服务"},
+    )
+    # The copied record names its own folder now: same content, another path.
+    text = (mini_ledger / f"records/2022/{stem}.yaml").read_text(encoding="utf-8")
+    assert f"records/2022/{stem}/照片-1.png" in text
+    (problem,) = warnings(mini_ledger, "duplicate-evidence")
+    assert problem.source.path == f"records/2022/{stem}.yaml"
+    assert (
+        f"“records/2022/{stem}/照片-1.png”与 records/2022/{STEM}.yaml 中的"
+        f"“records/2022/{STEM}/照片-1.png”"
+    ) in problem.message
+    assert "duplicate-activity" not in {p.rule for p in validate(mini_ledger)}
+
+
+def test_titles_alike_only_on_the_same_day_type_and_unit_are_duplicates(mini_ledger: Path) -> None:
+    _copy_record(mini_ledger, "20220305-b-0002", 学雷锋志愿服务进社区="学雷锋志愿服务进社区活动")
+    _copy_record(
+        mini_ledger,
+        "20220305-c-0003",
+        **{"学雷锋志愿服务进社区": "“学雷锋”志愿服务 进社区", "照片-1.png": "none.png"},
+    )
+    _copy_record(mini_ledger, "20220305-d-0004", 团委="机关党委")  # another unit
+    _copy_record(mini_ledger, "20220305-e-0005", 学雷锋志愿服务进社区="关爱老人上门服务")
+    # Records are taken in date and id order: 20220305-b-0002 comes first, and the others that
+    # look like it are named with it.
+    found = {p.source.path: p for p in warnings(mini_ledger, "duplicate-activity")}
+    assert set(found) == {RECORD, "records/2022/20220305-c-0003.yaml"}
+    assert all("20220305-b-0002" in p.message and p.source.line == 5 for p in found.values())
+
+
+def test_duplicate_activities_are_found_by_grouping_not_all_pairs() -> None:
+    """20,000 records over a year, five a day of one type and unit: well under a second."""
+    first = date(2022, 1, 1)
+    records = [
+        Record(
+            f"r{i:05d}",
+            2022,
+            first + timedelta(days=i % 365),
+            ("1",),
+            "志愿服务",
+            f"第{i}次志愿服务活动",
+            "团委",
+            Source(f"records/2022/r{i:05d}.yaml"),
+        )
+        for i in range(20_000)
+    ]
+    started = time.perf_counter()
+    problems = list(_duplicate_activities(records))
+    assert time.perf_counter() - started < 5
+    assert problems == []
+
+
+def test_a_file_name_whose_date_was_edited_by_hand_gives_the_commands(mini_ledger: Path) -> None:
+    record = mini_ledger / RECORD
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("date: 2022-03-05", "date: 2022-03-15"),
+        encoding="utf-8",
+    )
+    (problem,) = warnings(mini_ledger, "file-name-date")
+    assert problem.source.line == 2
+    new = "20220315-学雷锋志愿服务进社区-0001"
+    assert f"wenming edit {STEM} --date 2022-03-15" in problem.hint
+    assert f"git mv 'records/2022/{STEM}.yaml' 'records/2022/{new}.yaml'" in problem.hint
+    assert f"git mv 'records/2022/{STEM}' 'records/2022/{new}'" in problem.hint
+    # A name without a date, or with an impossible one, says nothing about the date.
+    shutil.move(record, mini_ledger / "records/2022/20221399-x.yaml")
+    assert warnings(mini_ledger, "file-name-date") == []
