@@ -66,6 +66,7 @@ COVERED_ELSEWHERE = {
     "record-name": "test_check_rules.py::test_layout_rules",
     "record-location": "test_check_rules.py::test_layout_rules",
     "leftover": "test_load_faults.py::test_leftovers_of_an_interrupted_add_are_warnings_with_the_command",
+    "photo-date": "test_integrity.py::test_a_photo_taken_far_from_the_activity_date_is_a_warning",
 }
 
 

@@ -3,10 +3,14 @@ whose date no longer matches the record's."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
 
 from wenming.checks import _duplicate_activities
 from wenming.commands.check import validate
@@ -111,3 +115,75 @@ def test_a_file_name_whose_date_was_edited_by_hand_gives_the_commands(mini_ledge
     # A name without a date, or with an impossible one, says nothing about the date.
     shutil.move(record, mini_ledger / "records/2022/20221399-x.yaml")
     assert warnings(mini_ledger, "file-name-date") == []
+
+
+def _jpeg(path: Path, taken: str | None) -> str:
+    """A real JPEG with `taken` as its EXIF DateTimeOriginal; returns its sha256."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    if taken is not None:
+        exif.get_ifd(0x8769)[36867] = taken
+    Image.new("RGB", (8, 8), "red").save(path, "JPEG", exif=exif)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _with_photos(root: Path, photos: dict[str, str | None]) -> None:
+    """The mini record with these JPEGs (name -> EXIF date) in place of its evidence."""
+    folder = root / f"records/2022/{STEM}"
+    items = []
+    for name, taken in photos.items():
+        digest = _jpeg(folder / name, taken)
+        items.append(
+            f"  - file: records/2022/{STEM}/{name}\n    kind: 照片\n    caption: 照片\n"
+            f"    sha256: {digest}\n"
+        )
+    record = root / RECORD
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text[: text.index("evidence:\n") + 10] + "".join(items), encoding="utf-8")
+    (folder / "照片-1.png").unlink()
+
+
+def test_a_photo_taken_far_from_the_activity_date_is_a_warning(
+    mini_ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_photos(
+        mini_ledger,
+        {
+            "当天.jpg": "2022:03:05 09:30:00",
+            "一个月前.jpg": "2022:02:03 09:30:00",  # 30 days before: still the same activity
+            "去年.jpeg": "2021:03:05 10:00:00",
+            "没有日期.jpg": None,
+            "时钟未设置.jpg": "0000:00:00 00:00:00",
+        },
+    )
+    (problem,) = warnings(mini_ledger, "photo-date")
+    assert problem.source == Source(RECORD, 22)
+    assert "去年.jpeg" in problem.message and "2021-03-05" in problem.message
+    assert "早 365 天" in problem.message
+    # A warm check reads no EXIF: the dates come from the cache with the sha256 (files just
+    # written are never trusted, so the photos are made older first).
+    from wenming import photos
+
+    for path in (mini_ledger / "records").rglob("*"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    assert warnings(mini_ledger, "photo-date") == [problem]
+
+    def unread(path: Path) -> None:
+        raise AssertionError(f"read EXIF again: {path}")
+
+    monkeypatch.setattr(photos, "taken_on", unread)
+    assert warnings(mini_ledger, "photo-date") == [problem]
+
+
+def test_a_photo_date_is_read_again_when_the_photo_changes(mini_ledger: Path) -> None:
+    _with_photos(mini_ledger, {"照片.jpg": "2022:03:06 08:00:00"})
+    assert warnings(mini_ledger, "photo-date") == []
+    photo = mini_ledger / f"records/2022/{STEM}/照片.jpg"
+    time.sleep(0.01)
+    digest = _jpeg(photo, "2022:09:06 08:00:00")
+    record = mini_ledger / RECORD
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text[: text.index("sha256: ") + 8] + digest + "\n", encoding="utf-8")
+    (problem,) = warnings(mini_ledger, "photo-date")
+    assert "晚 185 天" in problem.message

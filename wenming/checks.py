@@ -119,6 +119,8 @@ def _task_requirements(plan: Plan, task: Task) -> Iterator[Problem]:
 
 # A notice goes out days before, a report comes days after; months apart is most likely a typo.
 EVIDENCE_DATE_SLACK = 90
+# Photos are taken on the day; a month off is a photo of another activity (or a camera's clock).
+PHOTO_DATE_SLACK = 30
 
 
 def check_record(
@@ -175,6 +177,7 @@ def check_record(
             )
         if item.file:
             yield from _evidence_file(item.file, item.sha256, item.source, files)
+            yield from _photo_date(record, item.file, item.source, files)
 
 
 _STATE_MESSAGES = {
@@ -218,6 +221,24 @@ def _evidence_file(
             f"佐证材料“{path}”的内容与记录的 sha256 不符（文件被改动或替换过）",
             f"确认文件无误后，把 sha256 改为 {fact.sha256}",
         )
+
+
+def _photo_date(
+    record: Record, path: str, source: Source, files: Mapping[str, FileFact]
+) -> Iterator[Problem]:
+    fact = files.get(path)
+    taken = fact.taken if fact is not None and fact.state == "ok" else None
+    if taken is None or abs((taken - record.date).days) <= PHOTO_DATE_SLACK:
+        return
+    days = abs((taken - record.date).days)
+    yield Problem(
+        source,
+        "photo-date",
+        f"照片“{path}”的拍摄日期（EXIF）{taken} 比活动日期 {record.date} "
+        f"{'晚' if taken > record.date else '早'} {days} 天",
+        "确认是不是放错了照片或写错了活动日期；若是相机的时钟不准，可以不理会这条警告",
+        Severity.WARNING,
+    )
 
 
 def check_records(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Problem]:
