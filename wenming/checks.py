@@ -355,12 +355,14 @@ def _title_key(title: str) -> str:
 
 
 def _duplicate_activities(records: list[Record]) -> Iterator[Problem]:
-    groups: dict[tuple[date, str, str], list[tuple[str, Record]]] = defaultdict(list)
+    # (date, type, unit) -> each distinct title key there and the first record with it: only
+    # records of one day, type and unit are compared, and a title logged again is a look-up.
+    groups: dict[tuple[date, str, str], dict[str, Record]] = defaultdict(dict)
     for record in records:
         key = _title_key(record.title)
         group = groups[(record.date, record.type, record.unit)]
-        match = next((r for k, r in group if _alike(key, k)), None)
-        group.append((key, record))
+        match = group.get(key) or next((r for k, r in group.items() if _alike(key, k)), None)
+        group.setdefault(key, record)
         if match is None:
             continue
         yield Problem(
