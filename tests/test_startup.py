@@ -25,6 +25,7 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = {
+    "PIL",
     "openpyxl",
     "xlsxwriter",
     "jinja2",

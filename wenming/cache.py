@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 CACHE_ENV = "WENMING_CACHE_DIR"
 # Files changed this recently may change again within the same mtime tick; they are never trusted.
 RACY_SECONDS = 2.0
-_FORMAT = f"8-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
+_FORMAT = f"9-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
 
 FileKey = int
 T = TypeVar("T")
@@ -463,13 +463,17 @@ def decode_plan(rel: str, row: tuple[Any, ...]) -> tuple[Plan | None, list[Probl
 
 
 def encode_fact(fact: FileFact) -> tuple[Any, ...]:
-    return (fact.state, fact.sha256, fact.size)
+    taken = None if fact.taken is None else fact.taken.toordinal()
+    return (fact.state, fact.sha256, fact.size, taken)
 
 
 def decode_fact(rel: str, row: tuple[Any, ...]) -> FileFact:
     from .files import FileFact
 
-    fact = FileFact(*row)
+    state, sha256, size, taken = row
+    if taken is not None and type(taken) is not int:
+        raise ValueError("malformed evidence row")
+    fact = FileFact(state, sha256, size, None if taken is None else date.fromordinal(taken))
     if not conforms(fact, FileFact):
         raise ValueError("malformed evidence row")
     return fact

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from datetime import date
 
 from . import requirements
 from .errors import Problem, Severity, Source
@@ -115,6 +119,8 @@ def _task_requirements(plan: Plan, task: Task) -> Iterator[Problem]:
 
 # A notice goes out days before, a report comes days after; months apart is most likely a typo.
 EVIDENCE_DATE_SLACK = 90
+# Photos are taken on the day; a month off is a photo of another activity (or a camera's clock).
+PHOTO_DATE_SLACK = 30
 
 
 def check_record(
@@ -171,6 +177,7 @@ def check_record(
             )
         if item.file:
             yield from _evidence_file(item.file, item.sha256, item.source, files)
+            yield from _photo_date(record, item.file, item.source, files)
 
 
 _STATE_MESSAGES = {
@@ -214,6 +221,24 @@ def _evidence_file(
             f"佐证材料“{path}”的内容与记录的 sha256 不符（文件被改动或替换过）",
             f"确认文件无误后，把 sha256 改为 {fact.sha256}",
         )
+
+
+def _photo_date(
+    record: Record, path: str, source: Source, files: Mapping[str, FileFact]
+) -> Iterator[Problem]:
+    fact = files.get(path)
+    taken = fact.taken if fact is not None and fact.state == "ok" else None
+    if taken is None or abs((taken - record.date).days) <= PHOTO_DATE_SLACK:
+        return
+    days = abs((taken - record.date).days)
+    yield Problem(
+        source,
+        "photo-date",
+        f"照片“{path}”的拍摄日期（EXIF）{taken} 比活动日期 {record.date} "
+        f"{'晚' if taken > record.date else '早'} {days} 天",
+        "确认是不是放错了照片或写错了活动日期；若是相机的时钟不准，可以不理会这条警告",
+        Severity.WARNING,
+    )
 
 
 def check_records(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Problem]:
@@ -275,6 +300,117 @@ def _leftover(item: Leftover, referenced: set[str], folders: set[str]) -> Iterat
     )
 
 
+# ---------------------------------------------------------------- integrity warnings
+
+# Titles this alike (difflib's ratio) on the same day, type and unit are most likely one activity
+# logged twice.
+TITLE_LIKENESS = 0.85
+_DIGITS = re.compile(r"\d+")
+_NAME_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})-")
+
+
+def check_integrity(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Problem]:
+    """Warnings about records that look wrong together: shared files, twice-logged activities,
+    file names that no longer match their dates."""
+    records = sorted(ledger.records, key=lambda r: (r.date, r.id, r.path))
+    yield from _duplicate_evidence(records, files)
+    yield from _duplicate_activities(records)
+    for record in records:
+        yield from _file_name_date(record)
+
+
+def _duplicate_evidence(records: list[Record], files: Mapping[str, FileFact]) -> Iterator[Problem]:
+    first: dict[str, tuple[Record, str]] = {}  # sha256 -> the first record with it, and its path
+    for record in records:
+        shared: list[str] = []
+        where: Source | None = None
+        for item in record.evidence:
+            fact = files.get(item.file) if item.file else None
+            if item.file is None or fact is None or fact.state != "ok" or not fact.sha256:
+                continue
+            earlier, earlier_file = first.setdefault(fact.sha256, (record, item.file))
+            if earlier is record:
+                continue
+            same = "同一个文件" if earlier_file == item.file else f"“{earlier_file}”"
+            shared.append(f"“{item.file}”与 {earlier.path} 中的{same}")
+            where = where or item.source
+        if where is not None:
+            yield Problem(
+                where,
+                "duplicate-evidence",
+                f"记录 {record.id} 的佐证材料与先前的记录内容相同（sha256 相同）："
+                + "；".join(dict.fromkeys(shared)),
+                "同一份材料只应证明一次活动：确认是否放错了文件；若两条记录是同一活动，删除其中一条",
+                Severity.WARNING,
+            )
+
+
+def _title_key(title: str) -> str:
+    """The title without spaces and punctuation, case-folded (全角 and 半角 alike)."""
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFKC", title).casefold()
+        if unicodedata.category(c)[0] not in "PZSC"
+    )
+
+
+def _duplicate_activities(records: list[Record]) -> Iterator[Problem]:
+    # (date, type, unit) -> each distinct title key there and the first record with it: only
+    # records of one day, type and unit are compared, and a title logged again is a look-up.
+    groups: dict[tuple[date, str, str], dict[str, Record]] = defaultdict(dict)
+    for record in records:
+        key = _title_key(record.title)
+        group = groups[(record.date, record.type, record.unit)]
+        match = group.get(key) or next((r for k, r in group.items() if _alike(key, k)), None)
+        group.setdefault(key, record)
+        if match is None:
+            continue
+        yield Problem(
+            record.line("title"),
+            "duplicate-activity",
+            f"记录 {record.id} 与 {match.id} 日期、类型和组织单位相同，标题几乎一样"
+            f"（“{record.title}”与“{match.title}”），可能是同一活动记了两次",
+            f"确认是否重复；若重复，删除其中一条（{match.path} 或 {record.path}，"
+            "连同它的佐证材料文件夹）；若确是两次活动，把标题写得能区分开",
+            Severity.WARNING,
+        )
+
+
+def _alike(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if _DIGITS.findall(a) != _DIGITS.findall(b):  # “第3次” and “第368次”, “1月” and “2月”
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= TITLE_LIKENESS and matcher.ratio() >= TITLE_LIKENESS
+
+
+def _file_name_date(record: Record) -> Iterator[Problem]:
+    match = _NAME_DATE.match(record.id)
+    if match is None:
+        return
+    try:
+        named = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return
+    if named == record.date:
+        return
+    new_id = f"{record.date:%Y%m%d}{record.id[8:]}"
+    folder = record.path.rsplit("/", 1)[0]
+    new_folder = f"records/{record.date.year:04d}"
+    old, new = f"{folder}/{record.id}", f"{new_folder}/{new_id}"
+    yield Problem(
+        record.line("date"),
+        "file-name-date",
+        f"记录文件名中的日期 {named} 与活动日期 {record.date} 不一致（多半是手工改过 date）",
+        f"确认 date 无误后重命名（wenming edit 完成后可用：wenming edit {record.id} "
+        f"--date {record.date}）；现在可运行：git mv '{record.path}' '{new}.yaml'"
+        f" 和 git mv '{old}' '{new}'（如有佐证材料文件夹），并把 file 路径中的 "
+        f"{record.id} 改为 {new_id}",
+        Severity.WARNING,
+    )
+
+
 def check_ledger(ledger: Ledger, files: Mapping[str, FileFact]) -> list[Problem]:
     """Every problem in the ledger, load-time ones included, in file and line order."""
     problems = list(ledger.problems)
@@ -282,4 +418,5 @@ def check_ledger(ledger: Ledger, files: Mapping[str, FileFact]) -> list[Problem]
         problems.extend(check_plan(plan))
     problems.extend(check_records(ledger, files))
     problems.extend(check_leftovers(ledger))
+    problems.extend(check_integrity(ledger, files))
     return sorted(problems, key=lambda p: p.sort_key)

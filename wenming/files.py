@@ -7,6 +7,7 @@ import hashlib
 import re
 import stat
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -26,6 +27,7 @@ class FileFact:
     state: FileState
     sha256: str | None = None
     size: int = 0
+    taken: date | None = None  # a photo's EXIF date (wenming.photos), filled in by the ledger
 
 
 def printable_path(path: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from itertools import groupby
 from operator import attrgetter
@@ -481,8 +482,10 @@ def evidence_paths(ledger: Ledger) -> set[str]:
 
 
 def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFact]:
-    """What the disk says about each evidence file; unchanged files are not hashed again."""
+    """What the disk says about each evidence file, with each photo's EXIF date; unchanged files
+    are not hashed or read again."""
     from .files import inspect
+    from .photos import is_photo, taken_on
 
     cache = Cache(ledger.root, "evidence", use_cache)
     facts: dict[str, FileFact] = {}
@@ -503,6 +506,8 @@ def inspect_evidence(ledger: Ledger, use_cache: bool = True) -> dict[str, FileFa
             fact = None
         if fact is None:
             fact = inspect(ledger.root, path)
+            if fact.state == "ok" and is_photo(path):
+                fact = replace(fact, taken=taken_on(ledger.root / path))
             if stat is not None and key is not None and fact.state == "ok":
                 cache.put(path, key, stat.st_mtime_ns, encode_fact(fact))
         facts[path] = fact

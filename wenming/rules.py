@@ -61,6 +61,10 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "placeholder-unit": "导入计划时生成的占位单位尚未改成真实名称（警告）",
         "placeholder-fact": "导入计划时生成的占位事实数值（如注册志愿者人数）尚未填写（警告）",
         "leftover": "`records/<年份>/` 下没有记录引用的文件或文件夹、`wenming add` 被中断时留下的临时文件（警告）",
+        "duplicate-evidence": "同一份佐证材料（sha256 相同）出现在几条记录中（警告）",
+        "duplicate-activity": "日期、活动类型、组织单位相同且标题几乎一样的记录，可能是同一活动记了两次（警告）",
+        "file-name-date": "记录文件名中的日期与 `date` 不一致（多半是手工改过日期）；提示中给出改名命令（警告）",
+        "photo-date": "照片的拍摄日期（EXIF DateTimeOriginal）与活动日期相差 30 天以上（警告）",
     }
 )
 
@@ -77,5 +81,6 @@ NOT_FROM_ONE_FILE: Final[Mapping[str, str]] = MappingProxyType(
         "record-name": "about a record file's name, and cases are copied as *.yaml",
         "record-location": "about where a record file lies, and cases go to records/2022/",
         "leftover": "about files beside the records, not about a record or plan file",
+        "photo-date": "needs a photo with EXIF data, which the tests make with Pillow",
     }
 )
