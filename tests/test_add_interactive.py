@@ -268,3 +268,23 @@ def test_an_unknown_evidence_kind_is_asked_again_as_a_file(
     assert "佐证材料类型“相片”不在计划的 evidence_kinds 中（是不是“照片”？）" in result.output
     (rec,) = load(ledger).records
     assert [e.kind for e in rec.evidence] == ["照片"], result.output
+
+
+def test_declining_says_cancelled_on_its_own_line_not_as_an_error(cli: Cli, ledger: Path) -> None:
+    result = cli(
+        "add", "--task", "3.1", "--type", "志愿服务", "--unit", "团委", "--date", "2022-03-05",
+        repo=ledger,
+        input=answers(TITLE, "", "", "", "", "", "n"),
+    )  # fmt: skip
+    assert result.exit_code == 130
+    assert "已取消，未做任何修改" in result.output.splitlines()
+    assert "错误" not in result.output
+    assert load(ledger).records == []
+
+
+def test_stopping_at_a_prompt_says_cancelled_on_a_new_line(cli: Cli, ledger: Path) -> None:
+    """Ctrl-C (here: the end of input) at a prompt leaves the cursor after it."""
+    result = cli("add", "--task", "3.1", repo=ledger, input="")
+    assert result.exit_code == 130
+    assert "已取消，未做任何修改" in result.output.splitlines()
+    assert "错误" not in result.output

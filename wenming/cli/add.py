@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from .app import Command, command_app, ledger_root, use_cache
+from .app import Command, Declined, command_app, ledger_root, use_cache
 
 # The hours shortcut's figure; record.py owns the same name (kept literal here for a light import).
 
@@ -226,7 +226,7 @@ def add(
         typer.echo(f"\n将写入 {prepared.rel}：\n")
         typer.echo(prepared.text)
         if not typer.confirm("确认写入" + ("" if no_commit else "并提交") + "？", default=True):
-            raise typer.Abort()
+            raise Declined()
     with held_interrupts() as interrupted:
         written = save(root, plan, prepared)
         if interrupted:  # Ctrl-C before the commit began: undo, so that 130 means nothing written
