@@ -190,3 +190,35 @@ def test_ledger_text_never_drives_the_terminal(cli: Cli, mini_ledger: Path) -> N
         assert "\x1b" not in result.output and "\x07" not in result.output, args
     detail = cli("status", "7.1", "--as-of", "2022-12-31", repo=mini_ledger).output
     assert "\ufffd[31m红[bold" in detail  # the escape shown as �, the markup as text
+
+
+@pytest.mark.parametrize("columns", ["80", "60"])
+def test_lead_units_are_never_cut_at_narrow_widths(columns: str, tmp_path: Path) -> None:
+    """issue 15: at 80 columns every lead unit of the example ledger shows whole."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT
+    from rich.cells import cell_len
+
+    env = {**os.environ, "COLUMNS": columns, "LINES": "50"}
+    env.pop("WENMING_DEBUG", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "wenming", "--repo", str(REPO_ROOT), "status", "--year", "2022"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(cell_len(line.rstrip()) <= int(columns) for line in lines)
+    cells = " ".join(lines)
+    plan = load(REPO_ROOT, use_cache=False).plans[2022]
+    for task in plan.tasks.values():
+        for unit in task.lead:
+            assert unit in cells, unit
+    assert "、 …" not in result.stdout and "、…" not in result.stdout

@@ -61,18 +61,41 @@ def status_table(
     progress: PlanProgress, plan: Plan, unit: str | None = None, width: int = 80
 ) -> RenderableType:
     """One row per task, grouped by section, with a summary line beneath; fits `width` columns."""
+    from rich.cells import cell_len
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    owners = {
+        task.task_id: printable(
+            "、".join(task.lead) if unit is None else (role(plan, task, unit) or "")
+        )
+        for task in progress.tasks
+    }
+    # Who owns a task is never cut: the column is as wide as the longest owner line (up to a
+    # quarter of the screen), longer lists wrap between unit names, and the title gives way.
+    names = [name for task in progress.tasks for name in task.lead] if unit is None else []
+    longest_name = max((cell_len(n) + 2 for n in names), default=4)
+    longest_owner = max((cell_len(o) for o in owners.values()), default=4)
+    owner_width = max(longest_name, min(longest_owner, max(12, width // 4)))
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", expand=False)
     table.add_column("编号", no_wrap=True)
-    table.add_column("任务", overflow="fold", max_width=max(16, width - 50))
+    # What the other columns take (with two cells between columns); the title has the rest.
+    others = (
+        max(cell_len("编号"), *(cell_len(t.task_id) for t in progress.tasks), 0)
+        + max(cell_len("记录"), *(len(str(len(t.record_ids))) for t in progress.tasks), 0)
+        + max(cell_len("进度"), *(cell_len(t.progress) for t in progress.tasks), 0)
+        + max(cell_len("状态"), *(cell_len(t.state.value) for t in progress.tasks), 0)
+        + owner_width
+        + 2 * 5
+    )
+    table.add_column("任务", overflow="ellipsis", no_wrap=True, max_width=max(8, width - others))
     table.add_column(
         "牵头" if unit is None else "职责",
-        overflow="ellipsis",
+        overflow="fold",
         no_wrap=True,
-        max_width=12 if width < 100 else 22,
+        min_width=min(owner_width, max(4, longest_owner)),
+        max_width=owner_width,
     )
     table.add_column("记录", justify="right", no_wrap=True)
     table.add_column("进度", no_wrap=True)
@@ -86,11 +109,11 @@ def status_table(
             # One line per banner: long section titles end in “…” on narrow terminals.
             banner = Text(head, style="bold", no_wrap=True, overflow="ellipsis")
             table.add_row("", banner, "", "", "", "")
-        who = "、".join(task.lead) if unit is None else (role(plan, task, unit) or "")
+        who = _pack(task.lead, owner_width) if unit is None else owners[task.task_id]
         table.add_row(
             _plain(task.task_id),
             Text(printable(task.title), no_wrap=True, overflow="ellipsis"),
-            _plain(who),
+            Text(printable(who)),
             str(len(task.record_ids)),
             task.progress,
             _state_text(task.state),
@@ -98,6 +121,22 @@ def status_table(
     if not progress.tasks:
         return Text("没有符合条件的任务。")
     return Group(table, Text(""), Text(period_line(progress)))
+
+
+def _pack(names: Sequence[str], width: int) -> str:
+    """Unit names joined by 、, a new line rather than a name cut at `width` cells."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for name in names:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(name) <= width:  # 、 is two cells
+            lines[-1] += f"、{name}"
+        elif lines:
+            lines[-1] += "、"
+            lines.append(name)
+        else:
+            lines.append(name)
+    return "\n".join(lines)
 
 
 def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -> RenderableType:
