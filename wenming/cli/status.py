@@ -104,7 +104,7 @@ def status(
         out.print(f"{plan.year} 年各板块每月活动记录数（截至 {result.progress.as_of.isoformat()}）")
         out.print(timeline_table(plan, months, rows))
     elif todo:
-        for line in todo_lines(shown, plan, result.activity_by_id, unit):
+        for line in todo_lines(shown, plan, result.activity_by_id, unit, out.width):
             typer.echo(line)
     elif result.records is not None:
         out.print(task_detail(shown.tasks[0], plan, result.records))
