@@ -275,3 +275,10 @@ def test_todo_at_80_columns_on_the_example_ledger(tmp_path: Path) -> None:
     assert "志愿服务时长还差 381 小时" in out
     assert "牵头：团委　配合：各同创单位、机关各科室" in out
     assert "5月：已过" in out
+
+
+def test_timeline_says_a_record_of_several_tasks_counts_once_for_each(
+    cli: Cli, mini_ledger: Path
+) -> None:
+    out = cli("status", "--timeline", repo=mini_ledger).stdout
+    assert "一条记录归入不同板块的几项任务时，每个板块各计一次" in out.replace("\n", "")

@@ -287,6 +287,10 @@ def _command_lines(
     return lines
 
 
+# Wording kept under 80 columns.
+TIMELINE_NOTE = "注：一条记录归入不同板块的几项任务时，每个板块各计一次，“合计”可能多于记录数。"
+
+
 def timeline_table(
     plan: Plan, months: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]
 ) -> RenderableType:
