@@ -288,3 +288,16 @@ def test_stopping_at_a_prompt_says_cancelled_on_a_new_line(cli: Cli, ledger: Pat
     assert result.exit_code == 130
     assert "已取消，未做任何修改" in result.output.splitlines()
     assert "错误" not in result.output
+
+
+def test_an_unknown_figure_name_is_picked_again_from_the_plan(cli: Cli, ledger: Path) -> None:
+    result = cli(
+        "add", *("-t", "3.1", "-d", "2022-03-05", "--type", "志愿服务", "--title", TITLE),
+        *("-u", "团委", "--figure", "服务时长=12"),
+        repo=ledger,
+        input=answers("志愿服务时长", "", "", "", "", "y"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "数值项“服务时长”不在计划的 figures 中（是不是“志愿服务时长”？）" in result.output
+    (rec,) = load(ledger).records
+    assert rec.figures == {"志愿服务时长": 12}

@@ -184,6 +184,11 @@ def _optional_number(label: str) -> float | None:
 
 def ask_figure(plan: Plan, name: str) -> str:
     """The plan's figure meant by an unknown `--figure` name."""
+    if not plan.figures:
+        raise WenmingError(
+            f"{plan.year} 年计划没有声明任何数值项，不能填写“{name}”",
+            f"去掉 --figure，或在 plan/{plan.year}.yaml 的 figures 中声明它",
+        )
     return _pick(f"数值项（代替“{name}”）", list(plan.figures), None)
 
 
