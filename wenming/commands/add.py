@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..dates import DateError, parse_loose, spellings
+from ..dates import DateError, parse_loose
 from ..errors import WenmingError
 from ..ledger import PLAN_DIR, load, select_plan
 from ..model import Ledger, Plan
@@ -48,8 +48,8 @@ def read_date(ledger: Ledger, year: int | None, text: str, today: date) -> date:
         raise WenmingError(
             f"没有 {day.year} 年的计划，不能记录 {day.isoformat()} 的活动",
             f"先建立 {day.year} 年的计划：wenming plan import 计划文件.docx --year {day.year}，"
-            f"或复制去年的计划 {PLAN_DIR}/{last}.yaml 为 {PLAN_DIR}/{day.year}.yaml 后修改；"
-            f"日期可写成 {spellings(in_use.year)}",
+            f"或把已有的 {PLAN_DIR}/{last}.yaml 复制为 {PLAN_DIR}/{day.year}.yaml 后修改"
+            f"其中的年份、期间和任务；如果是日期写错了，改正 --date",
         )
     return day
 
