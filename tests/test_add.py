@@ -580,3 +580,76 @@ def test_two_clones_adding_the_same_record_merge_without_conflict(
     assert len({r.id for r in merged.records}) == 2
     assert {r.title for r in merged.records} == {TITLE}
     assert errors(clones[1]) == []
+
+
+# ---------------------------------------------------------------- options checked first (issue 15)
+
+
+def test_a_task_by_a_fragment_of_its_title(cli: Cli, ledger: Path) -> None:
+    args = list(BASE)
+    args[args.index("3.1")] = "志愿服务"
+    result = cli(*args, repo=ledger)
+    assert result.exit_code == 0, result.output
+    (rec,) = load(ledger).records
+    assert rec.tasks == ("3.1",)
+
+
+def test_an_unknown_task_lists_the_plans_ids_and_titles(cli: Cli, ledger: Path) -> None:
+    args = list(BASE)
+    args[args.index("3.1")] = "义诊"
+    before = status(ledger), commits(ledger)
+    result = cli(*args, repo=ledger)
+    assert result.exit_code == 1
+    assert "任务编号“义诊”不在 2022 年计划中" in result.output
+    assert "3.1    常态化开展志愿服务" in result.output
+    assert (status(ledger), commits(ledger)) == before
+
+
+@pytest.mark.parametrize(
+    "spelling", ["20220305", "3月5日", "3.5", "3/5", "2022年3月5号", "2022.3.5", "3月5号"]
+)
+def test_short_and_compact_date_spellings(cli: Cli, ledger: Path, spelling: str) -> None:
+    args = list(BASE)
+    args[args.index("2022-03-05")] = spelling
+    result = cli(*args, repo=ledger)
+    assert result.exit_code == 0, result.output
+    (rec,) = load(ledger).records
+    assert rec.date == date(2022, 3, 5)
+
+
+def test_examples_use_the_plans_year(cli: Cli, ledger: Path) -> None:
+    args = list(BASE)
+    args[args.index("2022-03-05")] = "三月五日"
+    result = cli(*args, repo=ledger)
+    assert result.exit_code == 1
+    assert "2022年3月5日" in result.output and "3月5日" in result.output
+
+
+def test_a_date_in_a_year_without_a_plan_says_how_to_make_one(cli: Cli, ledger: Path) -> None:
+    args = list(BASE)
+    args[args.index("2022-03-05")] = "2024-03-05"
+    before = status(ledger), commits(ledger)
+    result = cli(*args, repo=ledger)
+    assert result.exit_code == 1
+    assert "没有 2024 年的计划" in result.output
+    assert "wenming plan import" in result.output
+    assert "plan/2022.yaml 复制为 plan/2024.yaml" in result.output
+    assert (status(ledger), commits(ledger)) == before
+
+
+def test_an_unknown_evidence_kind_is_named_not_taken_for_a_path(
+    cli: Cli, ledger: Path, photo: Path
+) -> None:
+    before = status(ledger), commits(ledger)
+    result = cli(*BASE, "--evidence", f"相片={photo}", repo=ledger)
+    assert result.exit_code == 1
+    assert "佐证材料类型“相片”不在计划的 evidence_kinds 中（是不是“照片”？）" in result.output
+    assert "不存在" not in result.output
+    assert (status(ledger), commits(ledger)) == before
+
+
+def test_a_path_with_an_equals_sign_is_still_a_path(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "照片=现场.jpg"
+    odd.write_bytes(b"photo")
+    result = cli(*BASE, "--evidence", str(odd), repo=ledger)
+    assert result.exit_code == 0, result.output

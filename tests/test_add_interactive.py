@@ -227,3 +227,77 @@ def test_the_users_own_record_wins_over_a_newer_one_by_someone_else(
     assert "默认值取自您在本任务的最近一条记录：2022-04-01 我的记录" in result.output
     third = next(r for r in load(ledger).records if r.title == "第三次")
     assert (third.type, third.unit, third.place) == ("志愿服务", "工会", "文化广场")
+
+
+def test_bad_options_are_checked_first_and_asked_again(cli: Cli, ledger: Path) -> None:
+    """issue 15: a task, type or unit not in the plan is said at once and asked again."""
+    result = cli(
+        "add", "--task", "义诊", "--type", "志愿活动", "--unit", "不存在的科室",
+        "--date", "3.5", "--title", TITLE,
+        repo=ledger,
+        input=answers("3.1", "志愿服务", "团委", "", "", "", "", "", "y"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.index("任务编号“义诊”不在 2022 年计划中") < out.index("任务（输入编号")
+    assert "3.1    常态化开展志愿服务" in out
+    assert "活动类型“志愿活动”不在计划的 activity_types 中（是不是“志愿服务”？）" in out
+    assert "组织单位“不存在的科室”不在计划的 units 中" in out
+    assert "活动日期" not in out  # 3.5 is 2022-03-05 in the 2022 plan
+    (rec,) = load(ledger).records
+    assert (rec.tasks, rec.date, rec.type, rec.unit) == (
+        ("3.1",),
+        date(2022, 3, 5),
+        "志愿服务",
+        "团委",
+    )
+
+
+def test_an_unknown_evidence_kind_is_asked_again_as_a_file(
+    cli: Cli, ledger: Path, tmp_path: Path
+) -> None:
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"photo")
+    result = cli(
+        "add", *("-t", "3.1", "-d", "2022-03-05", "--type", "志愿服务", "--title", TITLE),
+        *("-u", "团委", "--evidence", f"相片={photo}"),
+        repo=ledger,
+        input=answers("", "", "", "", str(photo), "", "", "", "y"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "佐证材料类型“相片”不在计划的 evidence_kinds 中（是不是“照片”？）" in result.output
+    (rec,) = load(ledger).records
+    assert [e.kind for e in rec.evidence] == ["照片"], result.output
+
+
+def test_declining_says_cancelled_on_its_own_line_not_as_an_error(cli: Cli, ledger: Path) -> None:
+    result = cli(
+        "add", "--task", "3.1", "--type", "志愿服务", "--unit", "团委", "--date", "2022-03-05",
+        repo=ledger,
+        input=answers(TITLE, "", "", "", "", "", "n"),
+    )  # fmt: skip
+    assert result.exit_code == 130
+    assert "已取消，未做任何修改" in result.output.splitlines()
+    assert "错误" not in result.output
+    assert load(ledger).records == []
+
+
+def test_stopping_at_a_prompt_says_cancelled_on_a_new_line(cli: Cli, ledger: Path) -> None:
+    """Ctrl-C (here: the end of input) at a prompt leaves the cursor after it."""
+    result = cli("add", "--task", "3.1", repo=ledger, input="")
+    assert result.exit_code == 130
+    assert "已取消，未做任何修改" in result.output.splitlines()
+    assert "错误" not in result.output
+
+
+def test_an_unknown_figure_name_is_picked_again_from_the_plan(cli: Cli, ledger: Path) -> None:
+    result = cli(
+        "add", *("-t", "3.1", "-d", "2022-03-05", "--type", "志愿服务", "--title", TITLE),
+        *("-u", "团委", "--figure", "服务时长=12"),
+        repo=ledger,
+        input=answers("志愿服务时长", "", "", "", "", "y"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "数值项“服务时长”不在计划的 figures 中（是不是“志愿服务时长”？）" in result.output
+    (rec,) = load(ledger).records
+    assert rec.figures == {"志愿服务时长": 12}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -202,3 +203,23 @@ def test_pre_commit_framework_hook_definition() -> None:
 def test_starter_files_are_in_the_package() -> None:
     names = {p.name for p in Path(starter.__file__).parent.iterdir()}
     assert {"plan.yaml", "README.md", "gitignore.txt", "pre-commit.sh"} <= names
+
+
+def test_exported_files_are_ignored_by_git(
+    cli: Cli, fresh_ledger: Path, tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    """issue 15: exports written into the ledger's folder do not show as changes to commit."""
+    root = tmp_path / "台账"
+    shutil.copytree(fresh_ledger, root, symlinks=True)
+    for args in (
+        ["-o", str(root / "台账-2022.xlsx")],
+        ["-f", "html", "-o", str(root / "台账-2022.html")],
+        ["-f", "md", "-o", str(root / "台账-2022.md")],
+        ["-f", "md", "-t", "summary", "-o", str(root / "创建工作总结-2022.md")],
+        ["--bundle", str(root / "台账移交.zip")],
+    ):
+        result = cli("export", "--year", "2022", *args, repo=root)
+        assert result.exit_code == 0, result.output
+    (root / "exports").mkdir()
+    (root / "exports" / "台账.xlsx").write_bytes(b"x")
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""

@@ -66,3 +66,17 @@ def test_a_huge_plan_and_many_records_with_an_unknown_unit(
     assert len(problems) == 300
     assert sorted(compared) == sorted(["第1234科", "宣传部", "工会"])  # once per distinct name
     assert {p.hint for p in problems if "第1234科" in p.message} == {"是不是“第1234科室”？"}
+
+
+def test_the_likely_meaning_wins_over_an_equally_close_name() -> None:
+    """issue 15: shared beginnings and rare characters break ties; a shared rare run is a hint."""
+    types = ["读书活动", "志愿服务", "学雷锋志愿服务", "网上创建活动", "文明实践周活动", "支委会"]
+    hints = Suggestions(types)
+    assert hints.hint("志愿活动") == "是不是“志愿服务”？"
+    assert hints.hint("开展学雷锋活动") == "是不是“学雷锋志愿服务”？"
+    assert hints.hint("座谈") == ""
+
+
+def test_a_common_run_is_no_hint() -> None:
+    names = [f"{n}号活动室" for n in range(50)] + ["志愿服务"]
+    assert Suggestions(names).hint("活动室外的事情很多很多") == ""

@@ -140,7 +140,8 @@ def test_sigint_while_copying_evidence_writes_nothing(
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
-    assert err.strip().endswith("错误：已取消，未做任何修改。")
+    assert err.splitlines()[-1] == "已取消，未做任何修改"
+    assert "错误" not in err
     assert not (tmp_path / "started").exists()  # it never reached git
     assert record_files(git_ledger) == before
     assert git(git_ledger, "status", "--porcelain", "--untracked-files=all") == ""

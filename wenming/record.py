@@ -20,6 +20,7 @@ from .files import FileFact, sha256_file
 from .ledger import RECORDS_DIR
 from .model import HOURS_FIGURE, SCHEMA_VERSION, Ledger, Plan, Record, Task
 from .numbers import stored_number
+from .vocabulary import did_you_mean, listing
 from .yamlio import dump, parse_text
 
 DEFAULT_LINK_KIND = "新闻报道"
@@ -176,8 +177,30 @@ def _split_spec(text: str, kinds: Iterable[str]) -> tuple[str | None, str | None
     return kind, made, body.strip(), caption.strip() if bar else ""
 
 
-def parse_evidence_option(text: str, kinds: Iterable[str]) -> EvidenceSpec:
+def _looks_like_kind(text: str) -> str | None:
+    """The prefix of `名称=路径` when it reads as a kind (no path in it) and the whole is no file."""
+    body = text.partition("|")[0]
+    head, eq, rest = body.partition("=")
+    name = head.partition("@")[0].strip()
+    if not eq or not name or not rest.strip() or re.search(r"[/\\.~]", name):
+        return None
+    return None if Path(body.strip()).expanduser().exists() else name
+
+
+def unknown_evidence_kind(name: str, kinds: Collection[str], option: str) -> WenmingError:
+    hint = did_you_mean(name, kinds)
+    return WenmingError(
+        f"{option} 中的佐证材料类型“{name}”不在计划的 evidence_kinds 中"
+        + (f"（{hint}）" if hint else ""),
+        f"可用的类型：{listing(kinds, 30)}",
+    )
+
+
+def parse_evidence_option(text: str, kinds: Collection[str]) -> EvidenceSpec:
     kind, made, path, caption = _split_spec(text, kinds)
+    unknown = None if kind else _looks_like_kind(text)
+    if unknown is not None:
+        raise unknown_evidence_kind(unknown, kinds, "--evidence")
     if not path:
         raise WenmingError(
             f"--evidence “{text}”没有给出文件路径", "写成 --evidence '照片=现场.jpg|说明'"
@@ -235,6 +258,65 @@ def find_tasks(plan: Plan, query: str) -> list[Task]:
         return []
     in_title = [t for t in plan.tasks.values() if query in t.title]
     return in_title or [t for t in plan.tasks.values() if query in t.text]
+
+
+def resolve_task(plan: Plan, query: str) -> str:
+    """The one task `query` names (its id, or a part of its title): its id, or an error."""
+    found = find_tasks(plan, query)
+    if len(found) == 1:
+        return found[0].id
+    if found:
+        raise WenmingError(
+            f"有 {len(found)} 个任务符合“{query}”："
+            + "；".join(f"{t.id} {t.title}" for t in found),
+            "写出任务编号，或标题中更多的字",
+        )
+    listed = "\n".join(f"  {t.id:<6} {t.title}" for t in plan.tasks.values())
+    raise WenmingError(
+        f"任务编号“{query}”不在 {plan.year} 年计划中，也没有标题含有这几个字的任务。"
+        f"计划的任务有：\n{listed}",
+        "用 --task 写出任务编号，或标题中的几个字",
+    )
+
+
+def check_choice(value: str, names: Collection[str], what: str, key: str) -> str:
+    """`value` when it is one of the plan's `names` (its `key`: units, activity_types)."""
+    value = _one_line(value)
+    if value in names:
+        return value
+    hint = did_you_mean(value, names)
+    raise WenmingError(
+        f"{what}“{value}”不在计划的 {key} 中" + (f"（{hint}）" if hint else ""),
+        f"可用的{what}：{listing(names, 30)}",
+    )
+
+
+def check_figure(plan: Plan, name: str) -> str:
+    """A figure name the plan declares (the hours figure has its own message in `prepare`)."""
+    if name in plan.figures or name == HOURS_FIGURE:
+        return name
+    hint = did_you_mean(name, plan.figures)
+    known = listing(plan.figures, 30) if plan.figures else "（计划没有声明数值项）"
+    raise WenmingError(
+        f"数值项“{name}”不在计划的 figures 中" + (f"（{hint}）" if hint else ""),
+        f"可用的数值项：{known}",
+    )
+
+
+def check_evidence(spec: EvidenceSpec, plan: Plan) -> EvidenceSpec:
+    """An evidence file that exists and is a file, of a kind the plan knows."""
+    if spec.kind is not None and spec.kind not in plan.evidence_kinds:
+        raise unknown_evidence_kind(spec.kind, plan.evidence_kinds, "--evidence")
+    if not spec.path.exists():
+        raise WenmingError(
+            f"佐证材料文件“{spec.path}”不存在", "检查路径是否写对（含空格的路径请加引号）"
+        )
+    if spec.path.is_dir():
+        raise WenmingError(
+            f"“{spec.path}”是文件夹，不是文件",
+            "请逐个指定其中的文件：--evidence 文件1 --evidence 文件2",
+        )
+    return spec
 
 
 def match_names(names: Sequence[str], query: str) -> list[str]:

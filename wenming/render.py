@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from .errors import printable
@@ -61,18 +62,41 @@ def status_table(
     progress: PlanProgress, plan: Plan, unit: str | None = None, width: int = 80
 ) -> RenderableType:
     """One row per task, grouped by section, with a summary line beneath; fits `width` columns."""
+    from rich.cells import cell_len
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    owners = {
+        task.task_id: printable(
+            "、".join(task.lead) if unit is None else (role(plan, task, unit) or "")
+        )
+        for task in progress.tasks
+    }
+    # Who owns a task is never cut: the column is as wide as the longest owner line (up to a
+    # quarter of the screen), longer lists wrap between unit names, and the title gives way.
+    names = [name for task in progress.tasks for name in task.lead] if unit is None else []
+    longest_name = max((cell_len(n) + 2 for n in names), default=4)
+    longest_owner = max((cell_len(o) for o in owners.values()), default=4)
+    owner_width = max(longest_name, min(longest_owner, max(12, width // 4)))
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", expand=False)
     table.add_column("编号", no_wrap=True)
-    table.add_column("任务", overflow="fold", max_width=max(16, width - 50))
+    # What the other columns take (with two cells between columns); the title has the rest.
+    others = (
+        max(cell_len("编号"), *(cell_len(t.task_id) for t in progress.tasks), 0)
+        + max(cell_len("记录"), *(len(str(len(t.record_ids))) for t in progress.tasks), 0)
+        + max(cell_len("进度"), *(cell_len(t.progress) for t in progress.tasks), 0)
+        + max(cell_len("状态"), *(cell_len(t.state.value) for t in progress.tasks), 0)
+        + owner_width
+        + 2 * 5
+    )
+    table.add_column("任务", overflow="ellipsis", no_wrap=True, max_width=max(8, width - others))
     table.add_column(
         "牵头" if unit is None else "职责",
-        overflow="ellipsis",
+        overflow="fold",
         no_wrap=True,
-        max_width=12 if width < 100 else 22,
+        min_width=min(owner_width, max(4, longest_owner)),
+        max_width=owner_width,
     )
     table.add_column("记录", justify="right", no_wrap=True)
     table.add_column("进度", no_wrap=True)
@@ -86,11 +110,11 @@ def status_table(
             # One line per banner: long section titles end in “…” on narrow terminals.
             banner = Text(head, style="bold", no_wrap=True, overflow="ellipsis")
             table.add_row("", banner, "", "", "", "")
-        who = "、".join(task.lead) if unit is None else (role(plan, task, unit) or "")
+        who = _pack(task.lead, owner_width) if unit is None else owners[task.task_id]
         table.add_row(
             _plain(task.task_id),
             Text(printable(task.title), no_wrap=True, overflow="ellipsis"),
-            _plain(who),
+            Text(printable(who)),
             str(len(task.record_ids)),
             task.progress,
             _state_text(task.state),
@@ -98,6 +122,22 @@ def status_table(
     if not progress.tasks:
         return Text("没有符合条件的任务。")
     return Group(table, Text(""), Text(period_line(progress)))
+
+
+def _pack(names: Sequence[str], width: int) -> str:
+    """Unit names joined by 、, a new line rather than a name cut at `width` cells."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for name in names:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(name) <= width:  # 、 is two cells
+            lines[-1] += f"、{name}"
+        elif lines:
+            lines[-1] += "、"
+            lines.append(name)
+        else:
+            lines.append(name)
+    return "\n".join(lines)
 
 
 def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -> RenderableType:
@@ -151,20 +191,29 @@ def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -
 
 
 def todo_lines(
-    progress: PlanProgress, plan: Plan, records: Mapping[str, ActivityLike], unit: str | None = None
+    progress: PlanProgress,
+    plan: Plan,
+    records: Mapping[str, ActivityLike],
+    unit: str | None = None,
+    width: int = 80,
 ) -> list[str]:
-    """Each unmet requirement with its gap, owner and a ready-to-run `wenming add` line."""
+    """Each unmet requirement with its gap, owners and a ready-to-run `wenming add` command.
+
+    A command stands on its own line (a long one continues with `\\` between options, never
+    inside one); its date lies in what is left of the gap's window, never before --as-of. A
+    window already over gets no command: a record dated back into it would be made up."""
     lines: list[str] = []
     for task in progress.tasks:
         if task.state is State.DONE:
             continue
-        owner = unit or "、".join(task.lead) or "—"
-        lines.append(f"【{task.task_id} {task.title}】{task.state.value}　负责：{owner}")
+        lines.append(f"【{task.task_id} {task.title}】{task.state.value}")
+        owners = (
+            f"  牵头：{'、'.join(task.lead) or '—'}　配合：{'、'.join(task.cooperating) or '—'}"
+        )
+        lines.append(owners + (f"　（按 {unit} 筛选）" if unit else ""))
         for todo in task.todo:
             lines.append(f"  · {todo.what}")
-            command = todo_command(plan, task, None, todo, unit)
-            if command:
-                lines.append(f"    {command}")
+            lines += _command_lines(plan, task, None, todo, unit, progress.as_of, width)
         for req in task.requirements:
             if req.met or not req.todo:
                 continue
@@ -175,16 +224,71 @@ def todo_lines(
                     where = record.path if record else todo.record_id
                     lines.append(f"    补佐证：{where} 缺 {'、'.join(todo.kinds)}")
                     continue
-                command = todo_command(plan, task, req, todo, unit)
-                if command:
-                    lines.append(f"    {todo.what}：{command}")
-                    if todo.kinds:
-                        kinds = "、".join(todo.kinds)
-                        lines.append(f"      （登记时用 --evidence 附上：{kinds}）")
+                if todo.date is not None and todo.date < progress.as_of:
+                    lines.append(
+                        f"    {todo.what}：已过（确已开展而漏登的，用 --date 写实际日期登记）"
+                    )
+                    continue
+                gap = _gap(plan, todo)
+                lines.append(f"    {todo.what}" + (f"：{gap}" if gap else "") + "，可登记：")
+                lines += _command_lines(plan, task, req, todo, unit, progress.as_of, width)
+                if todo.kinds:
+                    lines.append(f"      （登记时用 --evidence 附上：{'、'.join(todo.kinds)}）")
         lines.append("")
     if not lines:
         lines.append("所选任务的要求均已达成，没有待办事项。")
     return [printable(line) for line in lines]
+
+
+def _gap(plan: Plan, todo: Todo) -> str:
+    """What a metric still lacks, as 还差 1,721 小时 (one record need not close it)."""
+    if todo.figure is None or todo.amount is None:
+        return ""
+    if todo.figure == "participants":
+        measure = "人"
+    else:
+        figure = plan.figures.get(todo.figure)
+        measure = figure.unit if figure else ""
+    amount = f"{todo.amount:,.0f}" if todo.amount == int(todo.amount) else f"{todo.amount:,.1f}"
+    return f"{todo.figure if todo.figure != 'participants' else '参与人数'}还差 {amount} {measure}".strip()
+
+
+def _command_lines(
+    plan: Plan,
+    task: TaskProgress,
+    req: RequirementProgress | None,
+    todo: Todo,
+    unit: str | None,
+    as_of: date,
+    width: int,
+    indent: str = "      ",
+) -> list[str]:
+    """The command, continued with `\\` between options when it is wider than `width`."""
+    args = todo_args(plan, task, req, todo, unit, as_of)
+    if args is None:
+        return []
+    words = [a if _SHELL_SAFE.fullmatch(a) else shlex.quote(a) for a in args]
+    # An option and its value stay together: wenming add --task 7.1 | --type 志愿服务 | …
+    pieces = [" ".join(words[:4])]
+    index = 4
+    while index < len(words):
+        step = 2 if words[index].startswith("--") and index + 1 < len(words) else 1
+        pieces.append(" ".join(words[index : index + step]))
+        index += step
+    from rich.cells import cell_len
+
+    lines = [indent + pieces[0]]
+    for piece in pieces[1:]:
+        if cell_len(lines[-1]) + 1 + cell_len(piece) + 2 <= width:
+            lines[-1] += " " + piece
+        else:
+            lines[-1] += " \\"
+            lines.append(indent + "  " + piece)
+    return lines
+
+
+# Wording kept under 80 columns.
+TIMELINE_NOTE = "注：一条记录归入不同板块的几项任务时，每个板块各计一次，“合计”可能多于记录数。"
 
 
 def timeline_table(
@@ -208,10 +312,18 @@ def timeline_table(
     return table
 
 
-def todo_command(
-    plan: Plan, task: TaskProgress, req: RequirementProgress | None, todo: Todo, unit: str | None
-) -> str | None:
-    """A `wenming add …` line that logs a record closing the gap, or None for evidence gaps."""
+def todo_args(
+    plan: Plan,
+    task: TaskProgress,
+    req: RequirementProgress | None,
+    todo: Todo,
+    unit: str | None,
+    as_of: date | None = None,
+) -> list[str] | None:
+    """The words of a `wenming add` command that logs a record towards the gap, or None.
+
+    With `as_of`, the date is never before it (within the plan) and a metric's figure is left
+    to the user: its gap is said in words, not as one record of the whole amount."""
     if todo.record_id is not None:
         return None
     who = unit or (task.lead[0] if task.lead else None)
@@ -220,16 +332,29 @@ def todo_command(
         args += ["--type", todo.type]
     if who:
         args += ["--unit", who]
-    if todo.date:
-        args += ["--date", todo.date.isoformat()]
+    day = todo.date
+    if day is not None and as_of is not None and plan.start <= as_of <= plan.end:
+        day = max(day, as_of)
+    if day:
+        args += ["--date", day.isoformat()]
     title = _proposed_title(req, todo)
     if title:
         args += ["--title", title]
-    if todo.figure is not None and todo.amount is not None:
+    if todo.figure is not None and todo.amount is not None and as_of is None:
         if todo.figure == "participants":
             args += ["--participants", number(todo.amount)]
         else:
             args += ["--figure", f"{todo.figure}={number(todo.amount)}"]
+    return args
+
+
+def todo_command(
+    plan: Plan, task: TaskProgress, req: RequirementProgress | None, todo: Todo, unit: str | None
+) -> str | None:
+    """A `wenming add …` line that logs a record closing the gap, or None for evidence gaps."""
+    args = todo_args(plan, task, req, todo, unit)
+    if args is None:
+        return None
     return " ".join(a if _SHELL_SAFE.fullmatch(a) else shlex.quote(a) for a in args)
 
 

@@ -15,6 +15,14 @@ SUGGESTION_CUTOFF = 0.5
 SUGGESTION_CANDIDATES = 40  # names compared in full per distinct unknown word, at most
 
 
+def _common_start(one: str, other: str) -> int:
+    """How many leading characters two names share."""
+    for index, (a, b) in enumerate(zip(one, other, strict=False)):
+        if a != b:
+            return index
+    return min(len(one), len(other))
+
+
 class Suggestions:
     """“是不是……” hints from a list of known names, bounded in work however long the list.
 
@@ -42,12 +50,52 @@ class Suggestions:
         best = heapq.nlargest(SUGGESTION_CANDIDATES, fitting, key=shared.__getitem__)
         return [self.names[i] for i in best]
 
+    def _weight(self, word: str, name: str) -> float:
+        """Shared characters, each counting less the more names have it (活动 says little)."""
+        return sum(1 / len(self._by_char[c]) for c in set(word) & set(name))
+
+    def likely(self, word: str) -> str | None:
+        """The name `word` most likely means, or None.
+
+        First the names difflib finds close (ratio at least SUGGESTION_CUTOFF); between equally
+        close ones the one sharing the word's beginning and its rarer characters wins (志愿活动:
+        志愿服务, not 读书活动). Failing that, a name sharing a run of two or more characters
+        that few names have (开展学雷锋活动: 学雷锋志愿服务). Only `candidates` are compared.
+        """
+        if not word:
+            return None
+        scored: list[tuple[float, int, float, int, str]] = []
+        for name in self.candidates(word):
+            matcher = difflib.SequenceMatcher(None, name, word)
+            block = matcher.find_longest_match(0, len(name), 0, len(word))
+            prefix = _common_start(word, name)
+            weight = self._weight(word, name)
+            scored.append((matcher.ratio(), prefix, weight, block.size, name))
+        close = [item for item in scored if item[0] >= SUGGESTION_CUTOFF]
+        if close:
+            return max(close, key=lambda item: (round(item[0], 9), item[1], item[2]))[4]
+        shared = [item for item in scored if item[3] >= 2 and self._rare_run(word, item[4])]
+        if shared:
+            return max(shared, key=lambda item: (item[3], item[2], item[0]))[4]
+        return None
+
+    def _rare_run(self, word: str, name: str) -> bool:
+        """Whether `word` and `name` share a run of 2+ characters found in at most 3 names."""
+        matcher = difflib.SequenceMatcher(None, name, word)
+        block = matcher.find_longest_match(0, len(name), 0, len(word))
+        run = name[block.a : block.a + block.size]
+        rarest = min((self._by_char.get(char, []) for char in set(run)), key=len)
+        found = 0
+        for index in rarest:  # stops at the fourth holder: a common run is no hint
+            found += run in self.names[index]
+            if found > 3:
+                return False
+        return True
+
     def hint(self, word: str) -> str:
         if word not in self._memo:
-            close = difflib.get_close_matches(
-                word, self.candidates(word), n=1, cutoff=SUGGESTION_CUTOFF
-            )
-            self._memo[word] = f"是不是“{close[0]}”？" if close else ""
+            found = self.likely(word)
+            self._memo[word] = f"是不是“{found}”？" if found else ""
         return self._memo[word]
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from functools import partial
+from typing import Annotated, TypeVar
 
 import typer
 
-from .app import Command, command_app, ledger_root, use_cache
+from .app import Command, Declined, command_app, ledger_root, use_cache
 
 # The hours shortcut's figure; record.py owns the same name (kept literal here for a light import).
 
@@ -24,6 +25,7 @@ today: Callable[[], date] = date.today
 
 
 cli = command_app()
+T = TypeVar("T")
 
 
 @cli.command(cls=Command)
@@ -31,7 +33,9 @@ def add(
     ctx: typer.Context,
     task: Annotated[
         list[str] | None,
-        typer.Option("--task", "-t", metavar="编号", help="任务编号，如 7.1（可重复）"),
+        typer.Option(
+            "--task", "-t", metavar="编号", help="任务编号如 7.1，或标题中的几个字（可重复）"
+        ),
     ] = None,
     day: Annotated[
         str | None,
@@ -39,7 +43,7 @@ def add(
             "--date",
             "-d",
             metavar="日期",
-            help="活动日期：2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日",
+            help="活动日期：2022-03-05、2022.3.5、2022年3月5日、20220305，或不写年份的 3月5日、3.5",
         ),
     ] = None,
     kind: Annotated[
@@ -114,42 +118,79 @@ def add(
     130 已取消（写入前中断则未写入任何文件；提交被中断则记录已保存，并给出完成提交的命令）。
     """
     # Imported here so that `wenming --help` and other commands start fast.
-    from ..commands.add import commit_record, ledger_and_plan, save, undo
+    from ..commands.add import commit_record, ledger_and_plan, read_date, save, undo
     from ..errors import WenmingError
     from ..model import HOURS_FIGURE
     from ..record import (
         Draft,
+        EvidenceSpec,
+        check_choice,
+        check_evidence,
+        check_figure,
         parse_evidence_option,
         parse_figure,
         parse_link_option,
         parse_pair,
         prepare,
         previous_record,
+        resolve_task,
     )
-    from .prompts import Fields, ask, held_interrupts, my_records, parse_date, report
+    from .prompts import Fields, ask, ask_figure, held_interrupts, my_records, report
 
     root = ledger_root(ctx)
-    when = parse_date(day) if day else None
-    ledger, plan = ledger_and_plan(root, year, when, today(), use_cache(ctx))
-    figures = dict(parse_figure(text) for text in figure or [])
+    terminal = stdin_is_terminal()
+    ledger, in_use = ledger_and_plan(root, year, None, today(), use_cache(ctx))
+
+    refused: list[str] = []
+
+    def checked(check: Callable[[], T]) -> T | None:
+        """The option's value once checked; in a terminal a bad one is asked again (None)."""
+        try:
+            return check()
+        except WenmingError as exc:
+            if not terminal:
+                raise
+            refused.append(exc.message)
+            typer.echo(f"{exc.message}（{exc.hint}）" if exc.hint else exc.message)
+            typer.echo("请在下面重新输入。")
+            return None
+
+    # Every option is checked against the plan before anything is asked.
+    when = checked(lambda: read_date(ledger, year, day, today())) if day else None
+    plan = ledger_and_plan(root, year, when, today(), use_cache(ctx))[1] if when else in_use
+    tasks = [checked(partial(resolve_task, plan, t)) for t in task or []]
+    figures: dict[str, float] = {}
+    for text in figure or []:
+        name, value = parse_figure(text)
+        figures[checked(partial(check_figure, plan, name)) or ask_figure(plan, name)] = value
     if hours is not None:
         figures[HOURS_FIGURE] = hours
+
+    def one_evidence(text: str) -> EvidenceSpec:
+        return check_evidence(parse_evidence_option(text, plan.evidence_kinds), plan)
+
+    specs = [checked(partial(one_evidence, text)) for text in evidence or []]
+    kinds_ok = all(spec is not None for spec in specs)
     fields = Fields(
-        tasks=[t.strip() for t in task or []],
+        tasks=[t for t in tasks if t is not None] if all(tasks) else [],
         day=when,
-        type=kind,
+        type=checked(lambda: check_choice(kind, plan.activity_types, "活动类型", "activity_types"))
+        if kind
+        else None,
         title=title,
-        unit=unit,
+        unit=checked(lambda: check_choice(unit, plan.units, "组织单位", "units")) if unit else None,
         place=place,
         participants=participants,
         figures=figures,
         extra=dict(parse_pair(text, "--extra") for text in extra or []),
         summary=summary,
-        evidence=[parse_evidence_option(text, plan.evidence_kinds) for text in evidence or []],
+        evidence=[spec for spec in specs if spec is not None] if kinds_ok else [],
         links=list(link or []),
-        evidence_given=bool(evidence),
+        evidence_given=bool(evidence) and kinds_ok,
     )
-    interactive = bool(fields.missing()) and stdin_is_terminal()
+    for text in fields.links:
+        parse_link_option(text, plan.evidence_kinds)
+    interactive = bool(fields.missing() or refused) and terminal
     if fields.missing() and not interactive:
         raise WenmingError(
             f"缺少必填项：{'、'.join(fields.missing())}",
@@ -185,7 +226,7 @@ def add(
         typer.echo(f"\n将写入 {prepared.rel}：\n")
         typer.echo(prepared.text)
         if not typer.confirm("确认写入" + ("" if no_commit else "并提交") + "？", default=True):
-            raise typer.Abort()
+            raise Declined()
     with held_interrupts() as interrupted:
         written = save(root, plan, prepared)
         if interrupted:  # Ctrl-C before the commit began: undo, so that 130 means nothing written

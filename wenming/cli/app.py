@@ -28,6 +28,13 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
+CANCELLED = "已取消，未做任何修改"
+
+
+class Declined(typer.Abort):
+    """The user answered “n” at a confirmation: nothing was done, and the line is complete."""
+
+
 _OS_ERRORS = {
     errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件过大",
     errno.EROFS: "文件系统是只读的", errno.EACCES: "没有权限", errno.EPERM: "不允许的操作",
@@ -128,8 +135,11 @@ class Group(_Chinese, TyperGroup):
             code = EXIT_USAGE
         except _click_exc.UsageError as exc:
             code = _usage(_translate(exc.message), "", exc.ctx)
-        except (typer.Abort, KeyboardInterrupt):
-            code = report_error("已取消，未做任何修改。", "", EXIT_INTERRUPTED)
+        except (typer.Abort, KeyboardInterrupt) as exc:
+            # Not an error: the user stopped. Ctrl-C leaves the cursor after a prompt, so the
+            # message starts a line of its own (declining at a prompt has ended its line).
+            typer.echo(("" if isinstance(exc, Declined) else "\n") + CANCELLED, err=True)
+            code = EXIT_INTERRUPTED
         except BrokenPipeError:
             code = 0
         except OSError as exc:

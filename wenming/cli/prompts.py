@@ -60,13 +60,6 @@ class Fields:
         return [name for name, ok in pairs if not ok]
 
 
-def parse_date(text: str) -> date:
-    try:
-        return parse_loose(text)
-    except DateError as exc:
-        raise WenmingError(str(exc), "例如 --date 2022-03-05") from None
-
-
 @contextmanager
 def held_interrupts() -> Iterator[list[int]]:
     """Note Ctrl-C instead of raising it while the record is written and committed.
@@ -160,7 +153,7 @@ def _ask_date(plan: Plan, default: date) -> date:
     while True:
         answer = str(typer.prompt("活动日期", default=default.isoformat()))
         try:
-            return parse_loose(answer)
+            return parse_loose(answer, plan.year)
         except DateError as exc:
             typer.echo(str(exc))
 
@@ -187,6 +180,16 @@ def _optional_number(label: str) -> float | None:
         if value >= 0:
             return value
         typer.echo("请输入不小于 0 的数字，或直接回车跳过。")
+
+
+def ask_figure(plan: Plan, name: str) -> str:
+    """The plan's figure meant by an unknown `--figure` name."""
+    if not plan.figures:
+        raise WenmingError(
+            f"{plan.year} 年计划没有声明任何数值项，不能填写“{name}”",
+            f"去掉 --figure，或在 plan/{plan.year}.yaml 的 figures 中声明它",
+        )
+    return _pick(f"数值项（代替“{name}”）", list(plan.figures), None)
 
 
 def _wants_hours(plan: Plan, task_ids: Sequence[str], previous: Record | None) -> bool:

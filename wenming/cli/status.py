@@ -73,7 +73,13 @@ def status(
     """
     # Imported here so that `wenming --help` and the other commands start fast.
     from ..commands.status import status as run
-    from ..render import status_table, task_detail, timeline_table, todo_lines
+    from ..render import (
+        TIMELINE_NOTE,
+        status_table,
+        task_detail,
+        timeline_table,
+        todo_lines,
+    )
     from ..terminal import console
 
     failing = _state(fail_on, "--fail-on")
@@ -103,8 +109,9 @@ def status(
         months, rows = result.timeline
         out.print(f"{plan.year} 年各板块每月活动记录数（截至 {result.progress.as_of.isoformat()}）")
         out.print(timeline_table(plan, months, rows))
+        out.print(TIMELINE_NOTE)
     elif todo:
-        for line in todo_lines(shown, plan, result.activity_by_id, unit):
+        for line in todo_lines(shown, plan, result.activity_by_id, unit, out.width):
             typer.echo(line)
     elif result.records is not None:
         out.print(task_detail(shown.tasks[0], plan, result.records))

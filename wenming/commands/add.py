@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..ledger import load, select_plan
+from ..dates import DateError, parse_loose
+from ..errors import WenmingError
+from ..ledger import PLAN_DIR, load, select_plan
 from ..model import Ledger, Plan
 from ..record import Draft, Prepared, commit_message, discard, prepare, write
 from .commit import Committed, commit
@@ -30,6 +32,26 @@ def ledger_and_plan(
     """The ledger and the plan a record of `day` belongs to (or `--year`'s)."""
     ledger = load(root, use_cache)
     return ledger, select_plan(ledger, year, day or today)
+
+
+def read_date(ledger: Ledger, year: int | None, text: str, today: date) -> date:
+    """The `--date` text as a date; a year left out is the plan's (`--year`, the only one, or
+    the one in use), and a date no plan covers is refused with how to make that year's plan."""
+    in_use = select_plan(ledger, year, today)
+    try:
+        day = parse_loose(text, in_use.year)
+    except DateError as exc:
+        raise WenmingError(str(exc), f"例如 --date {in_use.year}-03-05") from None
+    covered = any(p.start <= day <= p.end for p in ledger.plans.values())
+    if year is None and not covered and day.year not in ledger.plans:
+        last = max(ledger.plans)
+        raise WenmingError(
+            f"没有 {day.year} 年的计划，不能记录 {day.isoformat()} 的活动",
+            f"先建立 {day.year} 年的计划：wenming plan import 计划文件.docx --year {day.year}，"
+            f"或把已有的 {PLAN_DIR}/{last}.yaml 复制为 {PLAN_DIR}/{day.year}.yaml 后修改"
+            f"其中的年份、期间和任务；如果是日期写错了，改正 --date",
+        )
+    return day
 
 
 def save(root: Path, plan: Plan, prepared: Prepared) -> Prepared:
