@@ -653,3 +653,20 @@ def test_a_path_with_an_equals_sign_is_still_a_path(cli: Cli, ledger: Path, tmp_
     odd.write_bytes(b"photo")
     result = cli(*BASE, "--evidence", str(odd), repo=ledger)
     assert result.exit_code == 0, result.output
+
+
+def test_the_one_step_use_case_writes_and_commits(ledger: Path) -> None:
+    """What a front end that asks nothing in between (a web form) calls."""
+    from wenming.commands.add import add, ledger_and_plan
+
+    _, plan = ledger_and_plan(ledger, None, date(2022, 3, 5), date(2022, 3, 5))
+    draft = record_module.Draft(
+        date=date(2022, 3, 5), tasks=("3.1",), type="学雷锋志愿服务", title=TITLE, unit="团委"
+    )
+    result = add(ledger, plan, draft)
+    assert result.committed is not None and result.committed.ok
+    assert changed(ledger) == [result.written.rel]
+    assert result.message.startswith("记录：2022-03-05 学雷锋志愿服务进社区")
+    unsaved = add(ledger, plan, draft, commit_it=False)
+    assert unsaved.committed is None
+    assert status(ledger).strip() == f"?? {unsaved.written.rel}"

@@ -11,8 +11,6 @@ from ..progress import Tick
 from .links import EVIDENCE_FOLDER, Arranged, ledger_places, relative_links
 from .rows import NUMBERING_NOTE, Filters, LedgerExport, default_name
 
-TEMPLATES = ("ledger", "summary")
-
 
 @contextmanager
 def _atomic(path: Path) -> Iterator[Path]:
@@ -86,7 +84,6 @@ def rows_total(arranged: Arranged, bundle: bool = False) -> int:
 __all__ = [
     "EVIDENCE_FOLDER",
     "NUMBERING_NOTE",
-    "TEMPLATES",
     "Arranged",
     "Filters",
     "LedgerExport",
