@@ -12,8 +12,6 @@ import typer
 
 from .app import Command, Declined, command_app, ledger_root, use_cache
 
-# The hours shortcut's figure; record.py owns the same name (kept literal here for a light import).
-
 
 def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
