@@ -240,6 +240,14 @@ def command_app(**settings: Any) -> typer.Typer:
     return typer.Typer(add_completion=False, rich_markup_mode="rich", **settings)
 
 
+def note_errors(count: int, where: str, effect: str) -> None:
+    """Say, before the output, that the ledger has errors and what that means for it."""
+    if count:
+        typer.echo(
+            f"注意：{where}中有 {count} 个错误，{effect}；请运行 wenming check 查看。", err=True
+        )
+
+
 def report_error(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> int:
     typer.echo(f"错误：{message}", err=True)
     if hint:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import Command, PlanYear, command_app, date_option, ledger_root, use_cache
+from .app import Command, PlanYear, command_app, date_option, ledger_root, note_errors, use_cache
 from .progress import progress_bar
 
 
@@ -123,11 +123,7 @@ def export(
         use_cache=use_cache(ctx),
         progress=progress_bar,
     )
-    if result.errors:
-        typer.echo(
-            f"注意：台账中有 {result.errors} 个错误，导出的内容可能不完整；请运行 wenming check 查看。",
-            err=True,
-        )
+    note_errors(result.errors, "台账", "导出的内容可能不完整")
     data = result.data
     typer.echo(
         f"已导出：{result.path}（{len(data.tasks)} 项任务、{len(data.activities)} 条活动记录、"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import Command, command_app, date_option, ledger_root, use_cache
+from .app import Command, command_app, date_option, ledger_root, note_errors, use_cache
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -118,11 +118,7 @@ def list_(
         only_missing=only_missing,
         use_cache=use_cache(ctx),
     )
-    if result.errors:
-        typer.echo(
-            f"注意：台账中有 {result.errors} 个错误，有错的记录不在列表中；请运行 wenming check 查看。",
-            err=True,
-        )
+    note_errors(result.errors, "台账", "有错的记录不在列表中")
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

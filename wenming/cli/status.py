@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import EXIT_PROBLEMS, Command, PlanYear, command_app, date_option, ledger_root, use_cache
+from .app import (
+    EXIT_PROBLEMS,
+    Command,
+    PlanYear,
+    command_app,
+    date_option,
+    ledger_root,
+    note_errors,
+    use_cache,
+)
 from .progress import progress_bar
 
 if TYPE_CHECKING:
@@ -96,12 +105,7 @@ def status(
         progress=progress_bar,
     )
     plan, shown = result.plan, result.shown
-    if result.errors:
-        typer.echo(
-            f"注意：计划或 {plan.year} 年的记录中有 {result.errors} 个错误，以下统计可能不完整；"
-            "请运行 wenming check 查看。",
-            err=True,
-        )
+    note_errors(result.errors, f"计划或 {plan.year} 年的记录", "以下统计可能不完整")
     out = console()
     if as_json:
         typer.echo(json.dumps(shown.to_dict(), ensure_ascii=False, indent=2))
