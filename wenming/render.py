@@ -267,7 +267,7 @@ def _command_lines(
     args = todo_args(plan, task, req, todo, unit, as_of)
     if args is None:
         return []
-    words = [a if _SHELL_SAFE.fullmatch(a) else shlex.quote(a) for a in args]
+    words = _quoted(args)
     # An option and its value stay together: wenming add --task 7.1 | --type 志愿服务 | …
     pieces = [" ".join(words[:4])]
     index = 4
@@ -355,7 +355,12 @@ def todo_command(
     args = todo_args(plan, task, req, todo, unit)
     if args is None:
         return None
-    return " ".join(a if _SHELL_SAFE.fullmatch(a) else shlex.quote(a) for a in args)
+    return " ".join(_quoted(args))
+
+
+def _quoted(args: Sequence[str]) -> list[str]:
+    """Each word as a shell reads it back: quoted only when it has to be."""
+    return [a if _SHELL_SAFE.fullmatch(a) else shlex.quote(a) for a in args]
 
 
 def _proposed_title(req: RequirementProgress | None, todo: Todo) -> str | None:
