@@ -269,3 +269,160 @@ def _serialised(root: Path, deadline: float) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+# --- Fetching other units' ledgers for `wenming roll-up` ------------------------------------
+
+# What a roll-up reads of a unit's ledger: its plans and record files, never the evidence
+# (photos, scans), which is most of a ledger's bytes. Non-cone patterns, so records/<year>/
+# folders of evidence stay out of the work tree.
+LEDGER_SPARSE = ("/plan/", "/records/*/*.yaml")
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """One clone or fetch: the commit before and after, or why it failed (git's own words)."""
+
+    ok: bool
+    before: str | None = None
+    after: str | None = None
+    branch: str = ""
+    added: int = 0  # record files the new commit adds
+    reason: str = ""
+
+
+def _quiet_env() -> dict[str, str]:
+    """Never wait for a person: no password prompt, SSH only with keys or an agent."""
+    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0"}
+    if "GIT_SSH_COMMAND" not in env and "GIT_SSH" not in env:
+        env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+    return env
+
+
+def _bounded(cwd: Path, args: Sequence[str], deadline: float) -> subprocess.CompletedProcess[str]:
+    """Run git until `deadline` (monotonic); past it, git and its helpers (ssh, remote-http)
+    are stopped as a group and the run counts as failed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _Failed("超时")
+    process = subprocess.Popen(
+        ["git", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=_quiet_env(),
+        start_new_session=True,  # its own process group, so a timeout stops its helpers too
+    )
+    try:
+        out, err = process.communicate(timeout=left)
+    except subprocess.TimeoutExpired:
+        _stop_group(process)
+        raise _Failed("超时") from None
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):  # pragma: no cover - raced
+        process.kill()
+    process.communicate()
+
+
+def _must(done: subprocess.CompletedProcess[str], what: str) -> str:
+    if done.returncode != 0:
+        raise _Failed(f"{what}：{_tail(done, 3)}")
+    return done.stdout.strip()
+
+
+def sync_clone(url: str, folder: Path, branch: str | None, timeout: float) -> SyncOutcome:
+    """Clone `url` into `folder`, or fetch into the clone already there, and move its work tree
+    to the remote branch exactly (a force-pushed history replaces the old one, never merged).
+
+    Shallow and, where the server allows it, without blobs until checkout: only the plans and
+    record files are checked out (LEDGER_SPARSE). Never raises for git's failures.
+    """
+    deadline = time.monotonic() + timeout
+    try:
+        if (folder / ".git").is_dir():
+            return _fetch(url, folder, branch, deadline)
+        return _clone(url, folder, branch, deadline)
+    except _Failed as failure:
+        return SyncOutcome(False, branch=branch or "", reason=failure.reason)
+
+
+def _clone(url: str, folder: Path, branch: str | None, deadline: float) -> SyncOutcome:
+    import tempfile
+
+    # Cloned beside its place and renamed when complete: an interrupted clone leaves no
+    # half-made folder that the next run would take for a clone.
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        args = ["clone", "--quiet", "--no-checkout", "--depth", "1", "--no-tags"]
+        args += ["--single-branch", "--filter=blob:none"]
+        args += ["--branch", branch] if branch else []
+        _must(_bounded(folder.parent, [*args, "--", url, str(temp)], deadline), "git clone 失败")
+        _must(
+            _bounded(temp, ["config", "core.sparseCheckout", "true"], deadline), "git config 失败"
+        )
+        sparse = _must(
+            _bounded(temp, ["rev-parse", "--git-path", "info/sparse-checkout"], deadline),
+            "git rev-parse 失败",
+        )
+        sparse_path = temp / sparse
+        sparse_path.parent.mkdir(parents=True, exist_ok=True)
+        sparse_path.write_text("\n".join(LEDGER_SPARSE) + "\n", encoding="utf-8")
+        name = _must(
+            _bounded(temp, ["symbolic-ref", "--short", "HEAD"], deadline), "远程仓库没有默认分支"
+        )
+        _must(_bounded(temp, ["reset", "--hard", "--quiet", "HEAD"], deadline), "git checkout 失败")
+        after = _must(_bounded(temp, ["rev-parse", "HEAD"], deadline), "git rev-parse 失败")
+        listing = _must(
+            _bounded(temp, ["ls-tree", "-r", "--name-only", "HEAD", "--", "records"], deadline),
+            "git ls-tree 失败",
+        )
+        temp.replace(folder)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    added = sum(1 for line in listing.splitlines() if line.endswith(".yaml"))
+    return SyncOutcome(True, None, after, name, added)
+
+
+def _fetch(url: str, folder: Path, branch: str | None, deadline: float) -> SyncOutcome:
+    before = _must(
+        _bounded(folder, ["rev-parse", "--verify", "-q", "HEAD"], deadline), "克隆已损坏"
+    )
+    _must(_bounded(folder, ["remote", "set-url", "origin", url], deadline), "git remote 失败")
+    if branch is None:
+        branch = _must(
+            _bounded(folder, ["symbolic-ref", "--short", "HEAD"], deadline), "克隆不在分支上"
+        )
+    tracking = f"refs/remotes/origin/{branch}"
+    fetch = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--filter=blob:none", "origin"]
+    _must(
+        _bounded(folder, [*fetch, f"+refs/heads/{branch}:{tracking}"], deadline), "git fetch 失败"
+    )
+    after = _must(
+        _bounded(folder, ["rev-parse", "--verify", "-q", tracking], deadline), "git rev-parse 失败"
+    )
+    if after == before:
+        return SyncOutcome(True, before, after, branch)
+    # Checked out by force at the remote's commit: the clone is a mirror, never merged into.
+    _must(
+        _bounded(folder, ["checkout", "--quiet", "--force", "-B", branch, tracking], deadline),
+        "git checkout 失败",
+    )
+    diff = _must(
+        _bounded(folder, ["diff", "--name-only", "--no-renames", "--diff-filter=A", before, after, "--", "records"], deadline),
+        "git diff 失败",
+    )  # fmt: skip
+    added = sum(1 for line in diff.splitlines() if line.endswith(".yaml"))
+    return SyncOutcome(True, before, after, branch, added)

@@ -169,8 +169,9 @@ def _lenient_output() -> None:
             stream.reconfigure(errors="replace")
 
 
-# The subcommands in the order help lists them; each lives in the module of the same name.
-COMMANDS = ("add", "list", "show", "rm", "check", "status", "export", "init", "plan")
+# The subcommands in the order help lists them; each lives in the module of the same name
+# (with `_` for `-`).
+COMMANDS = ("add", "list", "show", "rm", "check", "status", "export", "init", "plan", "roll-up")
 
 
 class _Commands(MutableMapping[str, ClickCommand]):
@@ -184,7 +185,8 @@ class _Commands(MutableMapping[str, ClickCommand]):
         """The command's definition, not yet built into a click command."""
         if name not in self._names:
             raise KeyError(name)
-        return importlib.import_module(f"{__package__}.{name}").cli  # type: ignore[no-any-return]
+        module = name.replace("-", "_")  # `roll-up` lives in roll_up.py
+        return importlib.import_module(f"{__package__}.{module}").cli  # type: ignore[no-any-return]
 
     def __getitem__(self, name: str) -> ClickCommand:
         if name not in self._built:

@@ -1,0 +1,278 @@
+"""`wenming roll-up`: many units' ledgers, each in its own git repository, in one view."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..progress import Tick
+from .app import EXIT_PROBLEMS, Command, Group, command_app, date_option, report_error, use_cache
+from .progress import progress_bar
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from ..commands.rollup_status import Matrix, RollupStatus
+    from ..commands.rollup_sync import SyncResult
+
+cli = command_app(cls=Group, name="roll-up", no_args_is_help=True)
+
+Folder = Annotated[
+    Path | None,
+    typer.Option(
+        "--dir",
+        "-C",
+        help="汇总目录（含 units.yaml；默认从当前目录向上查找）",
+        envvar="WENMING_ROLLUP",
+        show_envvar=True,
+    ),
+]
+GroupOption = Annotated[str | None, typer.Option("--group", "-g", help="只看这一分组的单位")]
+
+
+def _root(folder: Path | None) -> Path:
+    from ..rollup import find_rollup
+
+    return find_rollup(folder, Path.cwd())
+
+
+@cli.callback()
+def roll_up() -> None:
+    """汇总：把多个单位各自 git 仓库中的台账同步到一处，统一查看进度、导出汇总表。"""
+
+
+@cli.command("init", cls=Command)
+def init(
+    folder: Annotated[
+        Path,
+        typer.Argument(metavar="目录", help="新建的汇总目录（默认当前目录）", show_default=False),
+    ] = Path(),
+) -> None:
+    """新建汇总目录：units.yaml 示例、忽略克隆的 .gitignore，并建立 git 仓库。"""
+    from ..commands.rollup_init import rollup_init
+
+    done = rollup_init(folder)
+    typer.echo(f"已建立汇总目录 {done.root}", err=True)
+    if not done.outcome.ok:
+        report_error(f"未能提交：{done.outcome.reason}", done.outcome.command)
+    typer.echo(
+        "下一步：在 units.yaml 中填写各单位的名称、git 地址和分组，然后运行 wenming roll-up sync。",
+        err=True,
+    )
+
+
+@cli.command("sync", cls=Command)
+def sync(
+    folder: Folder = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="同时同步几个单位", min=1, max=64)] = 8,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="每个单位最多等待的秒数", min=1, max=86400)
+    ] = 120,
+    group: GroupOption = None,
+    units: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="单位", help="只同步这些单位（默认全部）", show_default=False),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出每个单位的结果")] = False,
+) -> None:
+    """克隆或拉取每个单位的台账：并行、每个单位限时，失败的单位不影响其他单位。
+
+    只取计划和记录文件（浅克隆，不下载佐证材料）；对方改写了历史（强制推送）时，
+    本地克隆直接换成新的历史，从不合并。有单位失败时退出码为 1，并列出失败原因。
+    """
+    from ..commands.rollup_sync import sync as run
+
+    result = run(
+        _root(folder), jobs=jobs, timeout=timeout, only=units or (), group=group,
+        progress=_bar,
+    )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps([u.to_dict() for u in result.units], ensure_ascii=False, indent=2))
+    else:
+        from ..terminal import console
+
+        console().print(_sync_table(result))
+    if result.failed:
+        names = "、".join(u.name for u in result.failed)
+        report_error(
+            f"{len(result.failed)} 个单位同步失败：{names}",
+            "按表中的原因处理（地址、网络、权限），再运行 wenming roll-up sync 单位名称 重试",
+        )
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@contextmanager
+def _bar(total: int, label: str) -> Iterator[Tick | None]:
+    """A bar even for a few units (each may take seconds), on a terminal only."""
+    import sys
+
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as shown:
+        task = shown.add_task(label, total=total)
+        yield lambda n: shown.advance(task, n)
+
+
+def _sync_table(result: SyncResult) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("单位", overflow="fold")
+    table.add_column("分组", overflow="fold")
+    table.add_column("结果", no_wrap=True)
+    table.add_column("新记录", justify="right", no_wrap=True)
+    table.add_column("说明", overflow="fold")
+    for u in result.units:
+        style = "red" if u.failed else "green" if u.added else ""
+        note = u.reason if u.failed else (u.commit or "")[:10]
+        table.add_row(u.name, u.group, f"[{style}]{u.result}[/]" if style else u.result,
+                      str(u.added) if not u.failed else "", note)  # fmt: skip
+    counts = {
+        r: sum(u.result == r for u in result.units) for r in ("新建", "有更新", "无变化", "失败")
+    }
+    table.caption = "，".join(f"{r} {n}" for r, n in counts.items() if n) or "units.yaml 中没有单位"
+    return table
+
+
+@cli.command("status", cls=Command)
+def status(
+    ctx: typer.Context,
+    folder: Folder = None,
+    group: GroupOption = None,
+    only: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="只看有该状态任务的单位：已完成、进行中、滞后、未开展，或 有错误"
+        ),
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option("--sort", help="排序：名称、分组、完成率、滞后、最近活动、错误"),
+    ] = "名称",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天统计（默认今天）")] = None,
+    by_task: Annotated[
+        bool, typer.Option("--by-task", help="按任务对照各单位（各单位用同一份计划时）")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> None:
+    """每个单位一行：任务完成情况、完成率、最近活动日期、台账错误数、距上次同步的天数。
+
+    读的是上次 wenming roll-up sync 取回的克隆；台账有错误的单位照样统计并标出错误数，
+    读不了的单位写明原因，不影响其他单位。
+    """
+    from ..commands.rollup_status import rollup_status
+
+    result = rollup_status(
+        _root(folder), as_of=date_option(as_of, "--as-of"), group=group, state=only,
+        sort=sort, by_task=by_task, use_cache=use_cache(ctx), progress=progress_bar,
+    )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from ..terminal import console
+
+    out = console()
+    if by_task:
+        if result.matrix is None:
+            typer.echo("没有可读取的单位台账，无法按任务对照。", err=True)
+            return
+        out.print(_matrix_table(result.matrix, out.width))
+        return
+    out.print(_status_table(result))
+    for unit in result.units:
+        if unit.failure:
+            typer.echo(f"{unit.name}：未能读取台账：{unit.failure}", err=True)
+        if unit.sync_failure:
+            typer.echo(
+                f"{unit.name}：上次同步失败（显示的是之前取回的台账）：{unit.sync_failure}",
+                err=True,
+            )
+
+
+def _share(done: int | float | None, total: int | None = None) -> str:
+    if done is None:
+        return "—"
+    value = done / total if total else done if total is None else 0
+    return f"{value * 100:.0f}%"
+
+
+def _status_table(result: RollupStatus) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("单位", overflow="fold", ratio=1)
+    table.add_column("分组", overflow="fold", max_width=10)
+    table.add_column("完成率", justify="right", no_wrap=True)
+    for name in ("已完成", "进行中", "滞后", "未开展"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("最近活动", no_wrap=True)
+    table.add_column("错误", justify="right", no_wrap=True)
+    table.add_column("同步", justify="right", no_wrap=True)
+    for u in result.units:
+        days = u.days_since_sync(result.now)
+        synced = "—" if days is None else "今天" if days == 0 else f"{days}天前"
+        if u.sync_failure:
+            synced = f"[red]{synced}[/]"
+        errors = f"[red]{u.errors}[/]" if u.errors else "0"
+        if u.failure:
+            table.add_row(u.name, u.group, "[red]未读取[/]", "", "", "", "", "", errors, synced)
+            continue
+        late = u.counts.get("滞后", 0)
+        table.add_row(
+            u.name, u.group, _share(u.share),
+            *(str(u.counts.get(s, 0)) for s in ("已完成", "进行中")),
+            f"[red]{late}[/]" if late else "0", str(u.counts.get("未开展", 0)),
+            u.last_activity.isoformat() if u.last_activity else "—", errors, synced,
+        )  # fmt: skip
+    as_of = {u.as_of for u in result.units if u.as_of}
+    day = f"截至 {min(as_of).isoformat()}" if len(as_of) == 1 else "截至各自计划期内的统计日"
+    shown = f"{len(result.units)} 个单位" + (
+        f"（共 {result.everyone} 个）" if len(result.units) != result.everyone else ""
+    )
+    table.caption = f"{shown}，{day}；完成率 = 已完成任务 ÷ 全部任务"
+    return table
+
+
+_MARKS = {
+    "已完成": "[green]✓[/]",
+    "进行中": "[yellow]…[/]",
+    "滞后": "[red]✗[/]",
+    "未开展": "[dim]○[/]",
+}
+
+
+def _matrix_table(matrix: Matrix, width: int) -> RenderableType:
+    """One row per task: how many units are in each state, and the late units by name."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("任务", no_wrap=True)
+    table.add_column("名称", overflow="ellipsis", no_wrap=True, max_width=max(10, width // 4))
+    for name in ("已完成", "进行中", "滞后", "未开展"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("滞后的单位", overflow="fold", ratio=1)
+    for task, title in matrix.tasks:
+        states = matrix.states[task]
+        counts = [
+            sum(s == name for s in states.values())
+            for name in ("已完成", "进行中", "滞后", "未开展")
+        ]
+        late = "、".join(u for u, s in states.items() if s == "滞后")
+        table.add_row(task, title, *(str(n) for n in counts), late)
+    caption = f"{len(matrix.units)} 个单位使用同一份计划"
+    if matrix.left_out:
+        caption += f"；计划不同、未列入：{'、'.join(matrix.left_out)}"
+    table.caption = caption
+    return table
