@@ -337,8 +337,15 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
 
 def _must(done: subprocess.CompletedProcess[str], what: str) -> str:
     if done.returncode != 0:
-        raise _Failed(f"{what}：{_tail(done, 3)}")
+        raise _Failed(f"{what}：{_reason(done)}")
     return done.stdout.strip()
+
+
+def _reason(done: subprocess.CompletedProcess[str]) -> str:
+    """Git's own reason on one line: its fatal/error lines, else its last line."""
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    chosen = [line for line in lines if line.startswith(("fatal:", "error:"))] or lines[-1:]
+    return " ".join(chosen) or f"退出码 {done.returncode}"
 
 
 def sync_clone(url: str, folder: Path, branch: str | None, timeout: float) -> SyncOutcome:
@@ -385,14 +392,16 @@ def _clone(url: str, folder: Path, branch: str | None, deadline: float) -> SyncO
         _must(_bounded(temp, ["reset", "--hard", "--quiet", "HEAD"], deadline), "git checkout 失败")
         after = _must(_bounded(temp, ["rev-parse", "HEAD"], deadline), "git rev-parse 失败")
         listing = _must(
-            _bounded(temp, ["ls-tree", "-r", "--name-only", "HEAD", "--", "records"], deadline),
+            _bounded(
+                temp, ["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "records"], deadline
+            ),
             "git ls-tree 失败",
         )
         temp.replace(folder)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    added = sum(1 for line in listing.splitlines() if line.endswith(".yaml"))
+    added = sum(1 for name in listing.split("\0") if name.endswith(".yaml"))
     return SyncOutcome(True, None, after, name, added)
 
 
@@ -421,8 +430,8 @@ def _fetch(url: str, folder: Path, branch: str | None, deadline: float) -> SyncO
         "git checkout 失败",
     )
     diff = _must(
-        _bounded(folder, ["diff", "--name-only", "--no-renames", "--diff-filter=A", before, after, "--", "records"], deadline),
+        _bounded(folder, ["diff", "-z", "--name-only", "--no-renames", "--diff-filter=A", before, after, "--", "records"], deadline),
         "git diff 失败",
     )  # fmt: skip
-    added = sum(1 for line in diff.splitlines() if line.endswith(".yaml"))
+    added = sum(1 for name in diff.split("\0") if name.endswith(".yaml"))
     return SyncOutcome(True, before, after, branch, added)

@@ -157,8 +157,11 @@ def status(
     ] = None,
     sort: Annotated[
         str,
-        typer.Option("--sort", help="排序：名称、分组、完成率、滞后、最近活动、错误"),
-    ] = "名称",
+        typer.Option(
+            "--sort",
+            help="排序：顺序（units.yaml 中的顺序）、名称、分组、完成率、滞后、最近活动、错误",
+        ),
+    ] = "顺序",
     as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天统计（默认今天）")] = None,
     by_task: Annotated[
         bool, typer.Option("--by-task", help="按任务对照各单位（各单位用同一份计划时）")
@@ -192,7 +195,7 @@ def status(
     for unit in result.units:
         if unit.failure:
             typer.echo(f"{unit.name}：未能读取台账：{unit.failure}", err=True)
-        if unit.sync_failure:
+        elif unit.sync_failure:
             typer.echo(
                 f"{unit.name}：上次同步失败（显示的是之前取回的台账）：{unit.sync_failure}",
                 err=True,

@@ -20,6 +20,7 @@ PARALLEL_FROM = 8
 MAX_WORKERS = 8
 ERRORS = "有错误"  # the --status value for units whose ledger has errors or cannot be read
 SORTS = {
+    "顺序": "order",
     "名称": "name",
     "完成率": "share",
     "滞后": "late",
@@ -140,7 +141,7 @@ def rollup_status(
     as_of: date | None = None,
     group: str | None = None,
     state: str | None = None,
-    sort: str = "名称",
+    sort: str = "顺序",
     by_task: bool = False,
     today: date | None = None,
     now: datetime | None = None,
@@ -169,18 +170,20 @@ def rollup_status(
         rows = [u for u in rows if u.errors or u.failure]
     elif state is not None:
         rows = [u for u in rows if u.counts.get(state, 0)]
-    rows.sort(key=_SORT_KEYS[SORTS[sort]])
+    if SORTS[sort] != "order":  # units.yaml's order is the default
+        rows.sort(key=_SORT_KEYS[SORTS[sort]])
     matrix = task_matrix(rows) if by_task else None
     return RollupStatus(root, now, tuple(rows), len(rollup.members), matrix)
 
 
+# Ties keep units.yaml's order (the sort is stable).
 _SORT_KEYS: dict[str, Any] = {
     "name": lambda u: u.name,
-    "group": lambda u: (u.group, u.name),
-    "share": lambda u: (u.share is None, -(u.share or 0), u.name),
-    "late": lambda u: (-u.counts.get(State.LATE.value, 0), u.name),
-    "last": lambda u: (u.last_activity is None, -(u.last_activity or date.min).toordinal(), u.name),
-    "errors": lambda u: (not (u.failure or u.errors), -u.errors, u.name),
+    "group": lambda u: u.group,
+    "share": lambda u: (u.share is None, -(u.share or 0)),
+    "late": lambda u: -u.counts.get(State.LATE.value, 0),
+    "last": lambda u: (u.last_activity is None, -(u.last_activity or date.min).toordinal()),
+    "errors": lambda u: (-u.errors, not u.failure),
 }
 
 
