@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem, Source, WenmingError
+from .requirements.base import State
 
 UNITS_FILE = "units.yaml"
 CLONES_DIR = "clones"  # ignored by the roll-up's git: each clone is its unit's own repository
@@ -215,3 +216,90 @@ def synced_at(entry: dict[str, Any]) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+# --- What `roll-up status` finds, shared by its views and exports ---------------------------
+
+
+@dataclass(frozen=True)
+class SectionShare:
+    id: str
+    title: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """One unit's row: task counts by state, shares, last activity, errors and sync age.
+
+    `failure` says why the ledger could not be read at all (not yet synced, no plan …); the
+    counts are then empty and the other units are unaffected.
+    """
+
+    name: str
+    group: str
+    year: int | None = None
+    as_of: date | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # State value -> tasks
+    sections: tuple[SectionShare, ...] = ()
+    last_activity: date | None = None
+    records: int = 0
+    errors: int = 0
+    failure: str = ""
+    synced: datetime | None = None
+    sync_failure: str = ""  # the last sync's failure, if it failed
+    states: dict[str, str] = field(default_factory=dict)  # task id -> State value
+    plan_key: tuple[tuple[str, str], ...] = ()  # (task id, title) of the plan's tasks
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def share(self) -> float | None:
+        return self.counts.get(State.DONE.value, 0) / self.total if self.total else None
+
+    def days_since_sync(self, now: datetime) -> int | None:
+        return None if self.synced is None else max(0, (now - self.synced).days)
+
+    def to_dict(self, now: datetime) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "group": self.group,
+            "year": self.year,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "counts": {s.value: self.counts.get(s.value, 0) for s in State},
+            "total": self.total,
+            "share": None if self.share is None else round(self.share, 4),
+            "sections": [
+                {"id": s.id, "title": s.title, "done": s.done, "total": s.total}
+                for s in self.sections
+            ],
+            "last_activity": self.last_activity.isoformat() if self.last_activity else None,
+            "records": self.records,
+            "errors": self.errors,
+            "failure": self.failure,
+            "synced": self.synced.isoformat() if self.synced else None,
+            "days_since_sync": self.days_since_sync(now),
+            "sync_failure": self.sync_failure,
+        }
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Task by unit, for units sharing one plan (the plan most units read)."""
+
+    tasks: tuple[tuple[str, str], ...]  # (task id, title)
+    units: tuple[str, ...]
+    states: dict[str, dict[str, str]]  # task id -> unit -> State value
+    left_out: tuple[str, ...]  # readable units whose plan differs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tasks": [
+                {"id": t, "title": title, "states": self.states[t]} for t, title in self.tasks
+            ],
+            "units": list(self.units),
+            "left_out": list(self.left_out),
+        }

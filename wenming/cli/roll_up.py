@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,8 +18,9 @@ from .progress import progress_bar
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from ..commands.rollup_status import Matrix, RollupStatus
+    from ..commands.rollup_status import RollupStatus
     from ..commands.rollup_sync import SyncResult
+    from ..rollup import Matrix, UnitStatus
 
 cli = command_app(cls=Group, name="roll-up", no_args_is_help=True)
 
@@ -135,8 +137,8 @@ def _sync_table(result: SyncResult) -> RenderableType:
     for u in result.units:
         style = "red" if u.failed else "green" if u.added else ""
         note = u.reason if u.failed else (u.commit or "")[:10]
-        table.add_row(u.name, u.group, f"[{style}]{u.result}[/]" if style else u.result,
-                      str(u.added) if not u.failed else "", note)  # fmt: skip
+        table.add_row(_text(u.name), _text(u.group), f"[{style}]{u.result}[/]" if style else u.result,
+                      str(u.added) if not u.failed else "", _text(note))  # fmt: skip
     counts = {
         r: sum(u.result == r for u in result.units) for r in ("新建", "有更新", "无变化", "失败")
     }
@@ -202,57 +204,77 @@ def status(
             )
 
 
-def _share(done: int | float | None, total: int | None = None) -> str:
-    if done is None:
-        return "—"
-    value = done / total if total else done if total is None else 0
-    return f"{value * 100:.0f}%"
+def _share(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f}%"
+
+
+def _text(value: str) -> str:
+    """What a unit or git wrote, shown as it is: no Rich markup, no control characters."""
+    from rich.markup import escape
+
+    from ..errors import printable
+
+    return escape(printable(value))
 
 
 def _status_table(result: RollupStatus) -> RenderableType:
+    """One row per unit under its group's heading; nine columns fit 80 terminal columns."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    table.add_column("单位", overflow="fold", ratio=1)
-    table.add_column("分组", overflow="fold", max_width=10)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0, 0, 1))
+    longest = max((cell_len(u.name) for u in result.units), default=4)
+    table.add_column("单位", overflow="fold", min_width=min(longest, 16))
     table.add_column("完成率", justify="right", no_wrap=True)
     for name in ("已完成", "进行中", "滞后", "未开展"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("最近活动", no_wrap=True)
     table.add_column("错误", justify="right", no_wrap=True)
     table.add_column("同步", justify="right", no_wrap=True)
-    for u in result.units:
-        days = u.days_since_sync(result.now)
-        synced = "—" if days is None else "今天" if days == 0 else f"{days}天前"
-        if u.sync_failure:
-            synced = f"[red]{synced}[/]"
-        errors = f"[red]{u.errors}[/]" if u.errors else "0"
-        if u.failure:
-            table.add_row(u.name, u.group, "[red]未读取[/]", "", "", "", "", "", errors, synced)
-            continue
-        late = u.counts.get("滞后", 0)
-        table.add_row(
-            u.name, u.group, _share(u.share),
-            *(str(u.counts.get(s, 0)) for s in ("已完成", "进行中")),
-            f"[red]{late}[/]" if late else "0", str(u.counts.get("未开展", 0)),
-            u.last_activity.isoformat() if u.last_activity else "—", errors, synced,
-        )  # fmt: skip
+    # Groups in the order they first come; within a group, the order asked for (--sort).
+    groups: dict[str, list[UnitStatus]] = {}
+    for unit in result.units:
+        groups.setdefault(unit.group, []).append(unit)
+    for group, units in groups.items():
+        if group and len(groups) > 1:
+            table.add_row(f"[bold]{_text(group)}[/]")
+        for u in units:
+            table.add_row(*_status_cells(u, result.now, indent=bool(group) and len(groups) > 1))
     as_of = {u.as_of for u in result.units if u.as_of}
     day = f"截至 {min(as_of).isoformat()}" if len(as_of) == 1 else "截至各自计划期内的统计日"
     shown = f"{len(result.units)} 个单位" + (
         f"（共 {result.everyone} 个）" if len(result.units) != result.everyone else ""
     )
-    table.caption = f"{shown}，{day}；完成率 = 已完成任务 ÷ 全部任务"
+    years = {u.year for u in result.units if u.year}
+    plan = f"{years.pop()} 年计划，" if len(years) == 1 else ""
+    table.caption = f"{shown}，{plan}{day}；完成率 = 已完成任务 ÷ 全部任务"
     return table
 
 
-_MARKS = {
-    "已完成": "[green]✓[/]",
-    "进行中": "[yellow]…[/]",
-    "滞后": "[red]✗[/]",
-    "未开展": "[dim]○[/]",
-}
+def _status_cells(u: UnitStatus, now: datetime, indent: bool) -> list[str]:
+    days = u.days_since_sync(now)
+    synced = "—" if days is None else "今天" if days == 0 else f"{days}天前"
+    if u.sync_failure:
+        synced = f"[red]{synced}[/]"
+    errors = f"[red]{u.errors}[/]" if u.errors else "0"
+    name = ("  " if indent else "") + _text(u.name)
+    if u.failure:
+        return [name, "[red]未读取[/]", "", "", "", "", "", errors, synced]
+    late = u.counts.get("滞后", 0)
+    return [
+        name, _share(u.share),
+        *(str(u.counts.get(s, 0)) for s in ("已完成", "进行中")),
+        f"[red]{late}[/]" if late else "0", str(u.counts.get("未开展", 0)),
+        _day(u.last_activity, u.year), errors, synced,
+    ]  # fmt: skip
+
+
+def _day(day: date | None, year: int | None) -> str:
+    """A date, without the year when it is the plan's (the table's caption gives it)."""
+    if day is None:
+        return "—"
+    return f"{day.month:02d}-{day.day:02d}" if day.year == year else day.isoformat()
 
 
 def _matrix_table(matrix: Matrix, width: int) -> RenderableType:
@@ -273,9 +295,43 @@ def _matrix_table(matrix: Matrix, width: int) -> RenderableType:
             for name in ("已完成", "进行中", "滞后", "未开展")
         ]
         late = "、".join(u for u, s in states.items() if s == "滞后")
-        table.add_row(task, title, *(str(n) for n in counts), late)
+        table.add_row(_text(task), _text(title), *(str(n) for n in counts), _text(late))
     caption = f"{len(matrix.units)} 个单位使用同一份计划"
     if matrix.left_out:
         caption += f"；计划不同、未列入：{'、'.join(matrix.left_out)}"
-    table.caption = caption
+    table.caption = _text(caption)
     return table
+
+
+@cli.command("export", cls=Command)
+def export(
+    ctx: typer.Context,
+    folder: Folder = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="输出文件（默认 汇总目录/汇总-<日期>.xlsx）"),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="xlsx（工作簿，默认）或 html（网页）"),
+    ] = None,
+    group: GroupOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天统计（默认今天）")] = None,
+    idle_days: Annotated[
+        int,
+        typer.Option("--idle-days", help="多少天没有新活动算作“长期无活动”", min=1, max=3660),
+    ] = 30,
+) -> None:
+    """导出汇总：工作簿的“汇总”（单位 × 板块完成率，按颜色标出）、“单位明细”、“问题清单”，
+    各单位用同一份计划时还有“任务对照”（任务 × 单位）；--format html 导出同样内容的网页。
+    """
+    from ..commands.rollup_export import rollup_export
+
+    done = rollup_export(
+        _root(folder), output, fmt=fmt, as_of=date_option(as_of, "--as-of"), group=group,
+        idle_days=idle_days, use_cache=use_cache(ctx), progress=progress_bar,
+    )  # fmt: skip
+    typer.echo(
+        f"已导出 {done.path}：{len(done.status.units)} 个单位，问题清单 {done.issues} 条。",
+        err=True,
+    )
