@@ -353,3 +353,60 @@ def test_outside_a_rollup_folder_is_a_clear_error(tmp_path: Path, cli: Cli) -> N
     shown = cli("roll-up", "status", "--dir", str(tmp_path))
     assert shown.exit_code == 1
     assert "不是汇总目录" in shown.output
+
+
+def test_export_workbook_reads_back_with_colours_and_every_sheet(
+    four_units: Path, cli: Cli
+) -> None:
+    from openpyxl import load_workbook
+
+    target = four_units / "out.xlsx"
+    shown = cli(
+        "roll-up", "export", "--dir", str(four_units), "-o", str(target), "--as-of", "2022-06-30"
+    )
+    assert shown.exit_code == 0, shown.output
+    book = load_workbook(target)
+    assert book.sheetnames == ["汇总", "单位明细", "问题清单", "任务对照"]
+    summary = book["汇总"]
+    assert [c.value for c in summary[2]][:5] == [
+        "序号",
+        "单位",
+        "分组",
+        "完成率",
+        "1 完善创建工作机制",
+    ]
+    rows = {r[1].value: r for r in summary.iter_rows(min_row=3) if r[1].value}
+    assert rows["甲局"][3].value == "0%" and rows["丙局"][3].value == "未读取"
+    assert rows["甲局"][4].fill.fgColor.rgb.endswith("FFC7CE")  # red: nothing done yet
+    details = {r[1].value: [c.value for c in r] for r in book["单位明细"].iter_rows(min_row=3)}
+    assert details["甲局"][5:10] == [4, 0, 1, 3, 0]  # tasks, 已完成, 进行中, 滞后, 未开展
+    assert details["乙局"][13] == 1  # 台账错误
+    issues = [(r[1].value, r[3].value) for r in book["问题清单"].iter_rows(min_row=3) if r[1].value]
+    assert ("乙局", "台账错误") in issues and ("丙局", "无法读取") in issues
+    assert ("甲局", "任务滞后") in issues
+    matrix = book["任务对照"]
+    assert [c.value for c in matrix[2]][-2:] == ["甲局", "乙局"]
+    assert [c.value for c in matrix[5]][0] == "7.1" and matrix[5][-1].value == "进行中"
+
+
+def test_long_idle_units_are_listed(four_units: Path) -> None:
+    from wenming.commands.rollup_export import rollup_export
+    from wenming.export.rollup import build
+
+    done = rollup_export(four_units, four_units / "a.html", as_of=AS_OF, idle_days=200)
+    page = done.path.read_text(encoding="utf-8")
+    assert "长期无活动" in page and "任务对照" in page and "<script" not in page
+    status = done.status
+    data = build(status.units, status.matrix, status.now, AS_OF, 400)
+    issues = next(t for t in data.tables if t.name == "问题清单")
+    assert all(row[3].value != "长期无活动" for row in issues.rows)
+
+
+def test_html_escapes_what_units_yaml_holds(rollup_dir: Path, tmp_path: Path) -> None:
+    from wenming.commands.rollup_export import rollup_export
+
+    bare = serve(make_ledger(tmp_path / "w" / "a"), tmp_path / "a.git")
+    write_units(rollup_dir, [{"name": "甲局", "url": bare.as_uri(), "group": "'<b>组</b>'"}])
+    sync(rollup_dir)
+    page = rollup_export(rollup_dir, rollup_dir / "a.html").path.read_text(encoding="utf-8")
+    assert "&lt;b&gt;组&lt;/b&gt;" in page and "<b>组" not in page

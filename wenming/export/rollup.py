@@ -82,7 +82,7 @@ def _summary(units: Sequence[UnitStatus]) -> Table:
     sections = _sections(units)
     columns = (
         ("序号", 5, "center"), ("单位", 16, "left"), ("分组", 10, "left"), ("完成率", 8, "center"),
-        *((f"（{sid}）{title}", 10, "center") for sid, title in sections),
+        *((f"{sid} {title}", 12, "center") for sid, title in sections),
     )  # fmt: skip
     table = Table(
         "汇总",

@@ -265,7 +265,11 @@ class _Sheet:
         self.ws.freeze_panes(2, 0)
         print_setup(self.ws, repeat_row=1)
         self.capacity = page_capacity(columns)
-        self.head_height = 2 * LINE_HEIGHT + ROW_PADDING
+        # Two lines, or as many as the longest header wraps to (a roll-up's section titles).
+        head_lines = max(2, *(line_count(c.header, c.pixels) for c in columns))
+        self.head_height = (
+            row_height(head_lines) if head_lines > 2 else 2 * LINE_HEIGHT + ROW_PADDING
+        )
         self.breaks: list[int] = []
         self.links = 0
         self.ws.set_row(0, 30)
