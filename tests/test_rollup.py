@@ -386,7 +386,7 @@ def test_export_workbook_reads_back_with_colours_and_every_sheet(
     assert ("甲局", "任务滞后") in issues
     matrix = book["任务对照"]
     assert [c.value for c in matrix[2]][-2:] == ["甲局", "乙局"]
-    assert [c.value for c in matrix[5]][0] == "7.1" and matrix[5][-1].value == "进行中"
+    assert matrix[5][0].value == "7.1" and matrix[5][-1].value == "进行中"
 
 
 def test_long_idle_units_are_listed(four_units: Path) -> None:
@@ -410,3 +410,16 @@ def test_html_escapes_what_units_yaml_holds(rollup_dir: Path, tmp_path: Path) ->
     sync(rollup_dir)
     page = rollup_export(rollup_dir, rollup_dir / "a.html").path.read_text(encoding="utf-8")
     assert "&lt;b&gt;组&lt;/b&gt;" in page and "<b>组" not in page
+
+
+def test_a_moved_repository_is_fetched_from_its_new_url(rollup_dir: Path, tmp_path: Path) -> None:
+    bare = serve(make_ledger(tmp_path / "w" / "a"), tmp_path / "a.git")
+    write_units(rollup_dir, [{"name": "甲局", "url": bare.as_uri()}])
+    sync(rollup_dir)
+    moved = bare.rename(tmp_path / "moved.git")
+    assert sync(rollup_dir).units[0].result == "失败"
+    write_units(rollup_dir, [{"name": "甲局", "url": moved.as_uri()}])
+    assert sync(rollup_dir).units[0].result == "无变化"
+    assert (
+        git(rollup_dir / "clones" / "甲局", "remote", "get-url", "origin").strip() == moved.as_uri()
+    )

@@ -348,17 +348,21 @@ def _reason(done: subprocess.CompletedProcess[str]) -> str:
     return " ".join(chosen) or f"退出码 {done.returncode}"
 
 
-def sync_clone(url: str, folder: Path, branch: str | None, timeout: float) -> SyncOutcome:
+def sync_clone(
+    url: str, folder: Path, branch: str | None, timeout: float, known_url: str | None = None
+) -> SyncOutcome:
     """Clone `url` into `folder`, or fetch into the clone already there, and move its work tree
     to the remote branch exactly (a force-pushed history replaces the old one, never merged).
 
     Shallow and, where the server allows it, without blobs until checkout: only the plans and
-    record files are checked out (LEDGER_SPARSE). Never raises for git's failures.
+    record files are checked out (LEDGER_SPARSE). `known_url`: the URL the clone was last
+    fetched from, so its remote is only rewritten when units.yaml changed it. Never raises for
+    git's failures.
     """
     deadline = time.monotonic() + timeout
     try:
         if (folder / ".git").is_dir():
-            return _fetch(url, folder, branch, deadline)
+            return _fetch(url, folder, branch, deadline, known_url)
         return _clone(url, folder, branch, deadline)
     except _Failed as failure:
         return SyncOutcome(False, branch=branch or "", reason=failure.reason)
@@ -405,23 +409,31 @@ def _clone(url: str, folder: Path, branch: str | None, deadline: float) -> SyncO
     return SyncOutcome(True, None, after, name, added)
 
 
-def _fetch(url: str, folder: Path, branch: str | None, deadline: float) -> SyncOutcome:
-    before = _must(
-        _bounded(folder, ["rev-parse", "--verify", "-q", "HEAD"], deadline), "克隆已损坏"
-    )
-    _must(_bounded(folder, ["remote", "set-url", "origin", url], deadline), "git remote 失败")
-    if branch is None:
-        branch = _must(
-            _bounded(folder, ["symbolic-ref", "--short", "HEAD"], deadline), "克隆不在分支上"
-        )
+def _fetch(
+    url: str, folder: Path, branch: str | None, deadline: float, known_url: str | None
+) -> SyncOutcome:
+    # Two git processes when nothing is new (the common case, for hundreds of units): HEAD
+    # and its branch in one, the fetch; the fetched commit is read from FETCH_HEAD.
+    head = _must(
+        _bounded(folder, ["rev-parse", "HEAD", "--abbrev-ref", "HEAD"], deadline), "克隆已损坏"
+    ).split()
+    if len(head) != 2 or head[1] == "HEAD":
+        raise _Failed("克隆已损坏或不在分支上；删除它（clones/ 下该单位的文件夹）后重新同步")
+    before = head[0]
+    branch = branch or head[1]
+    if known_url != url:
+        _must(_bounded(folder, ["remote", "set-url", "origin", url], deadline), "git remote 失败")
     tracking = f"refs/remotes/origin/{branch}"
-    fetch = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--filter=blob:none", "origin"]
+    # The clone remembers its filter (remote.origin.partialclonefilter): no blobs come until
+    # a checkout asks for them.
+    fetch = ["fetch", "--quiet", "--depth", "1", "--no-tags", "origin"]
     _must(
         _bounded(folder, [*fetch, f"+refs/heads/{branch}:{tracking}"], deadline), "git fetch 失败"
     )
-    after = _must(
-        _bounded(folder, ["rev-parse", "--verify", "-q", tracking], deadline), "git rev-parse 失败"
-    )
+    try:
+        after = (folder / ".git" / "FETCH_HEAD").read_text(encoding="ascii").split()[0]
+    except (OSError, ValueError, IndexError):
+        raise _Failed("git fetch 没有取回分支的提交") from None
     if after == before:
         return SyncOutcome(True, before, after, branch)
     # Checked out by force at the remote's commit: the clone is a mirror, never merged into.

@@ -72,21 +72,25 @@ def sync(
         raise WenmingError("找不到 git 程序（PATH 中没有 git）", "安装 git 后再运行")
     rollup = read_rollup(root)
     members = _chosen(rollup.members, only, group)
+    log = read_sync_log(root)
     outcomes: dict[str, UnitSync] = {}
     with (
         (progress or no_progress)(len(members), "同步各单位台账") as tick,
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
         # Threads suffice: each waits on its git processes, which do the work.
-        futures = {pool.submit(_one, m, rollup.clone_of(m), timeout): m for m in members}
+        futures = {
+            pool.submit(_one, m, rollup.clone_of(m), timeout, log.get(m.name, {}).get("url")): m
+            for m in members
+        }
         for future in as_completed(futures):
             done = future.result()
             outcomes[done.name] = done
             if tick:
                 tick(1)
     units = tuple(outcomes[m.name] for m in members)
-    log = read_sync_log(root)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    urls = {m.name: m.url for m in members}
     for unit in units:
         entry = log.setdefault(unit.name, {})
         entry["tried"] = now
@@ -95,6 +99,7 @@ def sync(
         if not unit.failed:
             entry["synced"] = now
             entry["commit"] = unit.commit
+            entry["url"] = urls[unit.name]
     write_sync_log(root, log)
     return SyncResult(root, units)
 
@@ -118,11 +123,12 @@ def _chosen(members: Sequence[Member], only: Sequence[str], group: str | None) -
     return chosen
 
 
-def _one(member: Member, folder: Path, timeout: float) -> UnitSync:
+def _one(member: Member, folder: Path, timeout: float, known_url: object) -> UnitSync:
     import time
 
     started = time.monotonic()
-    done = git.sync_clone(member.url, folder, member.branch, timeout)
+    known = known_url if isinstance(known_url, str) else None
+    done = git.sync_clone(member.url, folder, member.branch, timeout, known)
     seconds = time.monotonic() - started
     if not done.ok:
         return UnitSync(member.name, member.group, FAILED, reason=done.reason, seconds=seconds)
