@@ -425,8 +425,10 @@ def _fetch(
         _must(_bounded(folder, ["remote", "set-url", "origin", url], deadline), "git remote 失败")
     tracking = f"refs/remotes/origin/{branch}"
     # The clone remembers its filter (remote.origin.partialclonefilter): no blobs come until
-    # a checkout asks for them.
-    fetch = ["fetch", "--quiet", "--depth", "1", "--no-tags", "origin"]
+    # a checkout asks for them. No --depth: the shallow clone's boundary already stops the
+    # fetch at what it has, and a depth costs the server a second negotiation on every fetch
+    # (most fetches bring nothing); a force-pushed history comes back to its common ancestor.
+    fetch = ["fetch", "--quiet", "--no-tags", "origin"]
     _must(
         _bounded(folder, [*fetch, f"+refs/heads/{branch}:{tracking}"], deadline), "git fetch 失败"
     )
