@@ -423,3 +423,17 @@ def test_a_moved_repository_is_fetched_from_its_new_url(rollup_dir: Path, tmp_pa
     assert (
         git(rollup_dir / "clones" / "甲局", "remote", "get-url", "origin").strip() == moved.as_uri()
     )
+
+
+def test_a_folder_in_the_way_of_a_clone_fails_that_unit_only(
+    rollup_dir: Path, tmp_path: Path
+) -> None:
+    bare = serve(make_ledger(tmp_path / "w" / "a"), tmp_path / "a.git")
+    write_units(
+        rollup_dir, [{"name": "甲局", "url": bare.as_uri()}, {"name": "乙局", "url": bare.as_uri()}]
+    )
+    (rollup_dir / "clones" / "甲局").mkdir(parents=True)
+    (rollup_dir / "clones" / "甲局" / "别的文件.txt").write_text("x", encoding="utf-8")
+    result = sync(rollup_dir)
+    assert [(u.name, u.result) for u in result.units] == [("甲局", "失败"), ("乙局", "新建")]
+    assert "文件操作失败" in result.units[0].reason

@@ -366,6 +366,11 @@ def sync_clone(
         return _clone(url, folder, branch, deadline)
     except _Failed as failure:
         return SyncOutcome(False, branch=branch or "", reason=failure.reason)
+    except OSError as exc:  # the clones folder itself: full disk, no permission, in the way
+        where = f"：{exc.filename}" if exc.filename else ""
+        return SyncOutcome(
+            False, branch=branch or "", reason=f"文件操作失败（{exc.strerror}）{where}"
+        )
 
 
 def _clone(url: str, folder: Path, branch: str | None, deadline: float) -> SyncOutcome:
