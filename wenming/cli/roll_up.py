@@ -277,14 +277,31 @@ def _day(day: date | None, year: int | None) -> str:
     return f"{day.month:02d}-{day.day:02d}" if day.year == year else day.isoformat()
 
 
+def _pack(names: list[str], width: int) -> str:
+    """Names joined by 、, starting a new line rather than cutting a name at `width` cells."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for name in names:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(name) <= width:  # 、 is two cells
+            lines[-1] += "、" + name
+        else:
+            lines.append(name)
+    return "\n".join(lines)
+
+
 def _matrix_table(matrix: Matrix, width: int) -> RenderableType:
     """One row per task: how many units are in each state, and the late units by name."""
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0, 0, 1))
+    ids = max((len(t) for t, _title in matrix.tasks), default=2)
+    title_width = max(10, width // 4)
+    # What is left for the late units' names: the fixed columns, a separator and a space before each.
+    names_width = max(12, width - max(4, ids) - title_width - (6 + 6 + 4 + 6) - 2 * 7)
     table.add_column("任务", no_wrap=True)
-    table.add_column("名称", overflow="ellipsis", no_wrap=True, max_width=max(10, width // 4))
+    table.add_column("名称", overflow="ellipsis", no_wrap=True, max_width=title_width)
     for name in ("已完成", "进行中", "滞后", "未开展"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("滞后的单位", overflow="fold", ratio=1)
@@ -294,7 +311,7 @@ def _matrix_table(matrix: Matrix, width: int) -> RenderableType:
             sum(s == name for s in states.values())
             for name in ("已完成", "进行中", "滞后", "未开展")
         ]
-        late = "、".join(u for u, s in states.items() if s == "滞后")
+        late = _pack([u for u, s in states.items() if s == "滞后"], names_width)
         table.add_row(_text(task), _text(title), *(str(n) for n in counts), _text(late))
     caption = f"{len(matrix.units)} 个单位使用同一份计划"
     if matrix.left_out:
