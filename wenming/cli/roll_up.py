@@ -61,7 +61,10 @@ def init(
     done = rollup_init(folder)
     typer.echo(f"已建立汇总目录 {done.root}", err=True)
     if not done.outcome.ok:
-        report_error(f"未能提交：{done.outcome.reason}", done.outcome.command)
+        report_error(
+            f"汇总目录的文件已创建，但没有提交到 git：{done.outcome.reason}",
+            f"解决后运行以下命令完成提交：\n  {done.outcome.command}",
+        )
     typer.echo(
         "下一步：在 units.yaml 中填写各单位的名称、git 地址和分组，然后运行 wenming roll-up sync。",
         err=True,
