@@ -437,3 +437,23 @@ def test_a_folder_in_the_way_of_a_clone_fails_that_unit_only(
     result = sync(rollup_dir)
     assert [(u.name, u.result) for u in result.units] == [("甲局", "失败"), ("乙局", "新建")]
     assert "文件操作失败" in result.units[0].reason
+
+
+def test_a_branch_and_a_year_can_be_chosen(rollup_dir: Path, tmp_path: Path) -> None:
+    work = make_ledger(tmp_path / "w" / "a")
+    git(work, "checkout", "-q", "-b", "审核版")
+    (next((work / "records" / "2022").glob("*.yaml"))).unlink()
+    git(work, "commit", "-q", "-am", "drop the record")
+    git(work, "checkout", "-q", "main")
+    bare = serve(work, tmp_path / "a.git")
+    write_units(rollup_dir, [
+        {"name": "默认分支", "url": bare.as_uri()},
+        {"name": "审核分支", "url": bare.as_uri(), "branch": "审核版", "year": "2022"},
+        {"name": "没有的年份", "url": bare.as_uri(), "year": "2023"},
+    ])  # fmt: skip
+    result = sync(rollup_dir)
+    assert [(u.result, u.added) for u in result.units] == [("新建", 1), ("新建", 0), ("新建", 1)]
+    rows = {u.name: u for u in rollup_status(rollup_dir, as_of=AS_OF).units}
+    assert (rows["默认分支"].records, rows["审核分支"].records) == (1, 0)
+    assert "没有 2023 年的计划" in rows["没有的年份"].failure
+    assert git(rollup_dir / "clones" / "审核分支", "branch", "--show-current").strip() == "审核版"
