@@ -457,3 +457,16 @@ def test_a_branch_and_a_year_can_be_chosen(rollup_dir: Path, tmp_path: Path) -> 
     assert (rows["默认分支"].records, rows["审核分支"].records) == (1, 0)
     assert "没有 2023 年的计划" in rows["没有的年份"].failure
     assert git(rollup_dir / "clones" / "审核分支", "branch", "--show-current").strip() == "审核版"
+
+
+def test_records_citing_tasks_the_plan_lacks_are_errors(rollup_dir: Path, tmp_path: Path) -> None:
+    def cite_unknown_task(root: Path) -> None:
+        record = next((root / "records" / "2022").glob("*.yaml"))
+        text = record.read_text(encoding="utf-8").replace('tasks: ["7.1"]', 'tasks: ["7.1", "99"]')
+        record.write_text(text, encoding="utf-8")
+
+    bare = serve(make_ledger(tmp_path / "w" / "a", cite_unknown_task), tmp_path / "a.git")
+    write_units(rollup_dir, [{"name": "甲局", "url": bare.as_uri()}])
+    sync(rollup_dir)
+    (row,) = rollup_status(rollup_dir, as_of=date(2022, 6, 30)).units
+    assert (row.errors, row.records, row.counts["进行中"]) == (1, 1, 1)

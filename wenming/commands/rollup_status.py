@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Severity, WenmingError
+from ..model import Snapshot
 from ..progress import ProgressFactory, no_progress
 from ..rollup import (
     Matrix,
@@ -206,10 +207,22 @@ def unit_status(
         tuple(sections),
         max(dates) if dates else None,
         len(snapshot.activities),
-        sum(p.severity is Severity.ERROR for p in snapshot.problems),
+        _errors(snapshot),
         states={t.task_id: t.state.value for t in progress.tasks},
         plan_key=tuple((t.task_id, t.title) for t in progress.tasks),
     )
+
+
+def _errors(snapshot: Snapshot) -> int:
+    """Errors in reading the plan and the year's records, the plan's own cross-references, and
+    records citing tasks the plan lacks (they count towards nothing): what a unit must fix first.
+    Evidence files are not fetched, so their checks are left to the unit's `wenming check`."""
+    from ..checks import check_plan
+
+    plan = snapshot.plan
+    problems = [*snapshot.problems, *check_plan(plan)]
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    return errors + sum(t not in plan.tasks for a in snapshot.activities for t in a.tasks)
 
 
 def task_matrix(rows: Sequence[UnitStatus]) -> Matrix | None:
