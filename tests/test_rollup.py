@@ -470,3 +470,19 @@ def test_records_citing_tasks_the_plan_lacks_are_errors(rollup_dir: Path, tmp_pa
     sync(rollup_dir)
     (row,) = rollup_status(rollup_dir, as_of=date(2022, 6, 30)).units
     assert (row.errors, row.records, row.counts["进行中"]) == (1, 1, 1)
+
+
+def test_cli_init_then_bad_options_are_usage_errors(
+    tmp_path: Path, git_env: dict[str, str], cli: Cli
+) -> None:
+    made = cli("roll-up", "init", str(tmp_path / "新汇总"))
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "新汇总" / "units.yaml").is_file()
+    folder = str(tmp_path / "新汇总")
+    for option, value in (("--status", "进度"), ("--sort", "大小")):
+        shown = cli("roll-up", "status", "--dir", folder, option, value)
+        assert shown.exit_code == 2 and option in shown.output
+    empty = cli("roll-up", "status", "--dir", folder, "--json")
+    assert empty.exit_code == 0 and json.loads(empty.stdout)["units"] == []
+    again = cli("roll-up", "init", folder)
+    assert again.exit_code == 1 and "已经是汇总目录" in again.output

@@ -178,8 +178,18 @@ def status(
     读的是上次 wenming roll-up sync 取回的克隆；台账有错误的单位照样统计并标出错误数，
     读不了的单位写明原因，不影响其他单位。
     """
-    from ..commands.rollup_status import rollup_status
+    from ..commands.rollup_status import ERRORS, SORTS, rollup_status
+    from ..status import State
 
+    states = [*(s.value for s in State), ERRORS]
+    if only is not None and only not in states:
+        raise typer.BadParameter(
+            f"“{only}”不是状态，可选：{'、'.join(states)}", param_hint="--status"
+        )
+    if sort not in SORTS:
+        raise typer.BadParameter(
+            f"不能按“{sort}”排序，可选：{'、'.join(SORTS)}", param_hint="--sort"
+        )
     result = rollup_status(
         _root(folder), as_of=date_option(as_of, "--as-of"), group=group, state=only,
         sort=sort, by_task=by_task, use_cache=use_cache(ctx), progress=progress_bar,
