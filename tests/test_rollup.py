@@ -486,3 +486,16 @@ def test_cli_init_then_bad_options_are_usage_errors(
     assert empty.exit_code == 0 and json.loads(empty.stdout)["units"] == []
     again = cli("roll-up", "init", folder)
     assert again.exit_code == 1 and "已经是汇总目录" in again.output
+
+
+def test_sections_view_lists_each_units_share_by_section(four_units: Path, cli: Cli) -> None:
+    shown = cli(
+        "roll-up", "status", "--dir", str(four_units), "--sections", "--as-of", "2022-12-31"
+    )
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    header = next(line for line in lines if "合计" in line)
+    assert header.split() == ["单位", "合计", "1", "2", "7"]
+    assert next(line for line in lines if "甲局" in line).split() == ["甲局", "0", "0", "0", "0"]
+    assert "未读取" in next(line for line in lines if "丙局" in line)
+    assert "7  践行志愿服务担当" in lines

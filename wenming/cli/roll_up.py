@@ -171,6 +171,9 @@ def status(
     by_task: Annotated[
         bool, typer.Option("--by-task", help="按任务对照各单位（各单位用同一份计划时）")
     ] = False,
+    sections: Annotated[
+        bool, typer.Option("--sections", help="按板块显示每个单位的完成率")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
     """每个单位一行：任务完成情况、完成率、最近活动日期、台账错误数、距上次同步的天数。
@@ -206,7 +209,7 @@ def status(
             return
         out.print(_matrix_table(result.matrix, out.width))
         return
-    out.print(_status_table(result))
+    out.print(_sections_table(result) if sections else _status_table(result))
     for unit in result.units:
         if unit.failure:
             typer.echo(f"{unit.name}：未能读取台账：{unit.failure}", err=True)
@@ -263,6 +266,47 @@ def _status_table(result: RollupStatus) -> RenderableType:
     plan = f"{years.pop()} 年计划，" if len(years) == 1 else ""
     table.caption = f"{shown}，{plan}{day}；完成率 = 已完成任务 ÷ 全部任务"
     return table
+
+
+def _sections_table(result: RollupStatus) -> RenderableType:
+    """Unit by section: each section's share done (in %), the sections' titles beneath."""
+    from rich import box
+    from rich.cells import cell_len
+    from rich.console import Group as Lines
+    from rich.table import Table
+
+    titles: dict[str, str] = {}
+    for unit in result.units:
+        for part in unit.sections:
+            titles.setdefault(part.id, part.title)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0, 0, 1))
+    longest = max((cell_len(u.name) for u in result.units), default=4)
+    table.add_column("单位", overflow="fold", min_width=min(longest, 16))
+    table.add_column("合计", justify="right", no_wrap=True)
+    for section in titles:
+        table.add_column(_text(section), justify="right", no_wrap=True)
+    for u in result.units:
+        if u.failure:
+            table.add_row(_text(u.name), "[red]未读取[/]")
+            continue
+        own = {part.id: part for part in u.sections}
+        cells = []
+        for section in titles:
+            found = own.get(section)
+            share = found.done / found.total if found and found.total else None
+            cells.append("" if found is None else _toned(share))
+        table.add_row(_text(u.name), _toned(u.share), *cells)
+    table.caption = "完成率（%）= 已完成任务 ÷ 任务数"
+    legend = [f"{_text(sid)}  {_text(title)}" for sid, title in titles.items()]
+    return Lines(table, "板块：", *legend)
+
+
+def _toned(share: float | None) -> str:
+    """A share in whole percent without the sign (the header says %), coloured as exported."""
+    from ..export.rollup import share_tone
+
+    colour = {"good": "green", "fair": "yellow", "poor": "red"}.get(share_tone(share), "dim")
+    return f"[{colour}]{'—' if share is None else f'{share * 100:.0f}'}[/]"
 
 
 def _status_cells(u: UnitStatus, now: datetime, indent: bool) -> list[str]:
