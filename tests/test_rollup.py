@@ -292,6 +292,7 @@ def test_days_since_sync_and_json(four_units: Path, cli: Cli) -> None:
     data = json.loads(shown.stdout)
     first = data["units"][0]
     assert (first["name"], first["counts"]["滞后"], first["days_since_sync"]) == ("甲局", 4, 0)
+    assert first["tasks"] == {"1": "滞后", "2": "滞后", "7.1": "滞后", "7.2": "滞后"}
     assert data["units"][2]["failure"] and data["units"][2]["counts"]["滞后"] == 0
 
 

@@ -283,6 +283,7 @@ class UnitStatus:
             "synced": self.synced.isoformat() if self.synced else None,
             "days_since_sync": self.days_since_sync(now),
             "sync_failure": self.sync_failure,
+            "tasks": dict(self.states),
         }
 
 
