@@ -13,7 +13,6 @@ import typer
 
 from ..progress import Tick
 from .app import EXIT_PROBLEMS, Command, Group, command_app, date_option, report_error, use_cache
-from .progress import progress_bar
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -113,7 +112,7 @@ def sync(
 
 @contextmanager
 def _bar(total: int, label: str) -> Iterator[Tick | None]:
-    """A bar even for a few units (each may take seconds), on a terminal only."""
+    """A bar even for a few units (each may take a while to fetch or read), on a terminal only."""
     import sys
 
     if total < 2 or not sys.stderr.isatty():
@@ -195,7 +194,7 @@ def status(
         )
     result = rollup_status(
         _root(folder), as_of=date_option(as_of, "--as-of"), group=group, state=only,
-        sort=sort, by_task=by_task, use_cache=use_cache(ctx), progress=progress_bar,
+        sort=sort, by_task=by_task, use_cache=use_cache(ctx), progress=_bar,
     )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -406,7 +405,7 @@ def export(
 
     done = rollup_export(
         _root(folder), output, fmt=fmt, as_of=date_option(as_of, "--as-of"), group=group,
-        idle_days=idle_days, use_cache=use_cache(ctx), progress=progress_bar,
+        idle_days=idle_days, use_cache=use_cache(ctx), progress=_bar,
     )  # fmt: skip
     typer.echo(
         f"已导出 {done.path}：{len(done.status.units)} 个单位，问题清单 {done.issues} 条。",
