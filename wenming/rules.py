@@ -18,7 +18,7 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "unknown-key": "未知的键（拼写错误时提示“是不是……”，中文键名也会提示对应的英文键）",
         "missing-field": "缺少必填项，或必填项为空（如 `tasks: []`、`date:` 后没有值）",
         "empty-record": "记录文件是空的（没有内容、只有注释或 `~`），常见于程序崩溃或编辑器保存失败",
-        "empty-plan": "计划文件是空的（没有内容、只有注释或 `~`），常见于程序崩溃或编辑器保存失败",
+        "empty-plan": "计划文件或测评体系文件是空的（没有内容、只有注释或 `~`），常见于程序崩溃或编辑器保存失败",
         "wrong-type": "类型不对（例如人数写成文字）",
         "bad-value": "取值不在可选范围内（例如 `per: week`）",
         "invalid-date": "日期格式不对或不存在（如 `2022-02-30`）",
@@ -64,6 +64,10 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "duplicate-evidence": "同一份佐证材料（sha256 相同）出现在几条记录中（警告）",
         "duplicate-activity": "日期、活动类型、组织单位相同且标题几乎一样的记录，可能是同一活动记了两次（警告）",
         "file-name-date": "记录文件名中的日期与 `date` 不一致（多半是手工改过日期）；提示中给出改名命令（警告）",
+        "placeholder-points": "测评体系中测评项目或测评内容的分值尚未填写（随附的起步测评体系只核实了部分分值）（警告）",
+        "points-sum": "测评内容的分值合计与所属测评项目不符，或各测评项目合计与总分 `total` 不符",
+        "unknown-link": "测评内容的 `links` 指向任何一年的计划中都没有的任务，或该任务没有这个名称的要求",
+        "unknown-negative": "负面事件记录的 `negative` 不在测评体系的负面清单中",
         "photo-date": "照片的拍摄日期（EXIF DateTimeOriginal）与活动日期相差 30 天以上（警告）",
     }
 )
@@ -81,6 +85,10 @@ NOT_FROM_ONE_FILE: Final[Mapping[str, str]] = MappingProxyType(
         "record-name": "about a record file's name, and cases are copied as *.yaml",
         "record-location": "about where a record file lies, and cases go to records/2022/",
         "leftover": "about files beside the records, not about a record or plan file",
+        "placeholder-points": "测评体系中测评项目或测评内容的分值尚未填写（随附的起步测评体系只核实了部分分值）（警告）",
+        "points-sum": "测评内容的分值合计与所属测评项目不符，或各测评项目合计与总分 `total` 不符",
+        "unknown-link": "测评内容的 `links` 指向任何一年的计划中都没有的任务，或该任务没有这个名称的要求",
+        "unknown-negative": "负面事件记录的 `negative` 不在测评体系的负面清单中",
         "photo-date": "needs a photo with EXIF data, which the tests make with Pillow",
     }
 )

@@ -70,6 +70,14 @@ def status(
         bool, typer.Option("--timeline", help="按月、按板块显示活动记录数量")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出统计结果")] = False,
+    with_score: Annotated[
+        bool,
+        typer.Option("--score", help="按 assessment/ 中的测评体系计算自评分、未覆盖的测评内容和负面清单"),
+    ] = False,
+    assessment: Annotated[
+        str | None,
+        typer.Option("--assessment", help="有几个测评体系时，按哪一个评分（文件名，不含 .yaml）"),
+    ] = None,
     fail_on: Annotated[
         str | None,
         typer.Option("--fail-on", help="有任务处于该状态（如 滞后）时退出码为 1，便于定期提醒"),
@@ -92,6 +100,9 @@ def status(
     from ..terminal import console
 
     failing = _state(fail_on, "--fail-on")
+    if with_score or assessment is not None:
+        _score(ctx, year, as_of, assessment, as_json)
+        return
     result = run(
         ledger_root(ctx),
         year=year,
@@ -123,3 +134,27 @@ def status(
         out.print(status_table(shown, plan, unit, out.width))
     if failing is not None and any(t.state is failing for t in shown.tasks):
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _score(
+    ctx: typer.Context, year: int | None, as_of: str | None, assessment: str | None, as_json: bool
+) -> None:
+    """`status --score`: the self-score table, or its JSON."""
+    from ..commands.score import self_score
+    from ..scoreview import score_table
+    from ..terminal import console
+
+    result = self_score(
+        ledger_root(ctx),
+        year=year,
+        as_of=date_option(as_of, "--as-of"),
+        assessment=assessment,
+        use_cache=use_cache(ctx),
+        progress=progress_bar,
+    )
+    note_errors(result.errors, f"计划、测评体系或 {result.plan.year} 年的记录", "以下评分可能不完整")
+    if as_json:
+        typer.echo(json.dumps(result.score.to_dict(), ensure_ascii=False, indent=2))
+        return
+    out = console()
+    out.print(score_table(result.score, out.width))
