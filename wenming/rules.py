@@ -85,10 +85,6 @@ NOT_FROM_ONE_FILE: Final[Mapping[str, str]] = MappingProxyType(
         "record-name": "about a record file's name, and cases are copied as *.yaml",
         "record-location": "about where a record file lies, and cases go to records/2022/",
         "leftover": "about files beside the records, not about a record or plan file",
-        "placeholder-points": "测评体系中测评项目或测评内容的分值尚未填写（随附的起步测评体系只核实了部分分值）（警告）",
-        "points-sum": "测评内容的分值合计与所属测评项目不符，或各测评项目合计与总分 `total` 不符",
-        "unknown-link": "测评内容的 `links` 指向任何一年的计划中都没有的任务，或该任务没有这个名称的要求",
-        "unknown-negative": "负面事件记录的 `negative` 不在测评体系的负面清单中",
         "photo-date": "needs a photo with EXIF data, which the tests make with Pillow",
     }
 )
