@@ -1,0 +1,194 @@
+"""The self-score against a 测评体系: scores worked out by hand, the negative list's look-back,
+and `status --score` as the clerk sees it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import CASES, Cli, make_tree
+
+from wenming.commands.check import validate
+from wenming.commands.score import self_score
+from wenming.errors import WenmingError
+from wenming.scoring import months_before
+
+ASSESSMENT = CASES / "score" / "测评.yaml"
+
+LEADING_GROUP = """\
+schema_version: 1
+date: 2022-03-10
+tasks: ["1"]
+type: 成立领导小组
+title: 成立精神文明建设领导小组
+unit: 创建办
+"""
+
+ESSAYS = """\
+schema_version: 1
+date: 2022-05-04
+tasks: ["7.2"]
+type: 征文
+title: 五四征文
+unit: 团委
+evidence:
+  - url: https://example.org/essays
+    kind: 新闻报道
+"""
+
+
+def incident(day: str, negative: str, title: str = "通报") -> str:
+    return (
+        f"schema_version: 1\ndate: {day}\nnegative: {negative}\ntitle: {title}\nunit: 创建办\n"
+    )
+
+
+@pytest.fixture
+def scored(mini_ledger: Path) -> Path:
+    """The mini ledger with the test assessment and two more records: the hand-worked case."""
+    (mini_ledger / "assessment").mkdir()
+    shutil.copy(ASSESSMENT, mini_ledger / "assessment" / ASSESSMENT.name)
+    make_tree(
+        mini_ledger / "records" / "2022",
+        {"20220310-成立领导小组-0001.yaml": LEADING_GROUP, "20220504-五四征文-0001.yaml": ESSAYS},
+    )
+    return mini_ledger
+
+
+def at(root: Path, day: date) -> dict[str, object]:
+    return self_score(root, year=2022, as_of=day, today=day).score.to_dict()
+
+
+def test_scores_match_the_hand_worked_case(scored: Path) -> None:
+    assert validate(scored) == []
+    result = self_score(scored, year=2022, as_of=date(2022, 12, 31), today=date(2022, 12, 31))
+    score = result.score
+    by_id = {c.id: c for item in score.items for c in item.criteria}
+    # 1.1 (4 points, 材料审核, task 1): the deadline was kept, but the record has no evidence,
+    # and materials count only with evidence: 0 of 1 met.
+    assert (by_id["1.1"].met, by_id["1.1"].total, by_id["1.1"].score) == (0, 1, 0.0)
+    # 1.2 (10 points, 实地考察, task 7.1): 36 h / 10 volunteers = 3.6 h, not over 25; the 3·5
+    # activity was held: 1 of 2 met, 10 × 1/2 = 5.
+    assert (by_id["1.2"].met, by_id["1.2"].total, by_id["1.2"].score) == (1, 2, 5.0)
+    # 2.1 (6 points, 材料审核): 7.1's 学雷锋纪念日 met (the record has a photo); 7.2's
+    # 征文+演讲比赛 not (no 演讲比赛) and its festivals not: 1 of 3, 6 × 1/3 = 2.
+    assert (by_id["2.1"].met, by_id["2.1"].total, by_id["2.1"].score) == (1, 3, 2.0)
+    assert [(i.name, i.points, i.score) for i in score.items] == [
+        ("学雷锋活动", 14, 5.0),
+        ("志愿服务活动", 6, 2.0),
+    ]
+    assert (score.maximum, score.earned, score.deducted, score.total) == (20, 7.0, 0, 7.0)
+    assert score.uncovered == [] and not score.vetoed
+    assert result.errors == 0
+
+
+def test_materials_count_once_the_record_carries_evidence(scored: Path) -> None:
+    path = scored / "records" / "2022" / "20220310-成立领导小组-0001.yaml"
+    path.write_text(LEADING_GROUP + ESSAYS[ESSAYS.index("evidence:") :], encoding="utf-8")
+    criteria = at(scored, date(2022, 12, 31))["items"][0]["criteria"]  # type: ignore[index]
+    assert criteria[0]["score"] == 4.0
+
+
+def test_a_content_no_task_covers_is_listed_and_earns_nothing(scored: Path) -> None:
+    path = scored / "assessment" / ASSESSMENT.name
+    text = path.read_text(encoding="utf-8").replace('links: ["1"]', "links: []")
+    text = text.replace("negative_list:", '  - id: "3"\n    name: 文化体育活动\nnegative_list:')
+    path.write_text(text, encoding="utf-8")
+    score = self_score(scored, year=2022, as_of=date(2022, 12, 31), today=date(2022, 12, 31))
+    gaps = score.score.uncovered
+    assert gaps == [
+        ("学雷锋活动", "1.1", "成立领导小组，有年度方案"),
+        ("文化体育活动", "", "尚未写出测评内容"),
+    ]
+    assert score.score.items[0].criteria[0].score == 0.0
+    assert score.score.placeholders == 1  # 文化体育活动 has no points yet
+
+
+def test_a_veto_inside_the_look_back_zeroes_the_score(scored: Path) -> None:
+    # F1 looks back 24 months: from 2022-12-31 that is after 2020-12-31.
+    make_tree(scored / "incidents" / "2021", {"20210101-事故.yaml": incident("2021-01-01", "F1")})
+    score = at(scored, date(2022, 12, 31))
+    assert score["vetoed"] is True and score["total"] == 0.0 and score["earned"] == 7.0
+    veto = score["negative_list"][0]  # type: ignore[index]
+    assert [i["id"] for i in veto["inside"]] == ["20210101-事故"]
+
+
+def test_a_veto_outside_the_look_back_has_no_effect(scored: Path) -> None:
+    make_tree(scored / "incidents" / "2020", {"20201231-事故.yaml": incident("2020-12-31", "F1")})
+    score = at(scored, date(2022, 12, 31))
+    assert score["vetoed"] is False and score["total"] == 7.0
+    veto = score["negative_list"][0]  # type: ignore[index]
+    assert veto["inside"] == [] and [i["date"] for i in veto["earlier"]] == ["2020-12-31"]
+    # Seen from earlier in the year, the same incident is still inside the 24 months.
+    assert at(scored, date(2022, 6, 30))["vetoed"] is True
+
+
+def test_deductions_add_up_per_incident_and_later_ones_do_not_count_yet(scored: Path) -> None:
+    make_tree(
+        scored / "incidents" / "2022",
+        {
+            "20220201-通报.yaml": incident("2022-02-01", "F2"),
+            "20220901-通报.yaml": incident("2022-09-01", "F2"),
+        },
+    )
+    assert validate(scored) == []
+    assert at(scored, date(2022, 12, 31))["deducted"] == 4.0
+    assert at(scored, date(2022, 12, 31))["total"] == 3.0
+    assert at(scored, date(2022, 6, 30))["deducted"] == 2.0  # September's is after the day
+
+
+def test_months_before_keeps_the_day_or_takes_the_months_last() -> None:
+    assert months_before(date(2022, 12, 31), 24) == date(2020, 12, 31)
+    assert months_before(date(2022, 3, 31), 1) == date(2022, 2, 28)
+    assert months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
+    assert months_before(date(2022, 1, 15), 13) == date(2020, 12, 15)
+
+
+def test_an_incident_is_checked_like_a_record(scored: Path) -> None:
+    bad = incident("2022-06-01", "F2").replace("创建办", "宣传科") + (
+        "evidence:\n  - kind: 通知\n    file: incidents/2022/20220601-通报/通报.pdf\n"
+        "    sha256: " + "a" * 64 + "\n"
+    )
+    make_tree(scored / "incidents" / "2022", {"20220601-通报.yaml": bad})
+    problems = {(p.source.path, p.source.line, p.rule) for p in validate(scored)}
+    path = "incidents/2022/20220601-通报.yaml"
+    assert problems == {(path, 5, "unknown-unit"), (path, 7, "evidence-missing")}
+
+
+def test_without_an_assessment_score_says_how_to_get_one(mini_ledger: Path) -> None:
+    with pytest.raises(WenmingError, match="没有可用的测评体系") as caught:
+        self_score(mini_ledger, year=2022)
+    assert "wenming plan assessment" in caught.value.hint
+
+
+def test_two_assessments_need_a_name(scored: Path) -> None:
+    shutil.copy(ASSESSMENT, scored / "assessment" / "另一个.yaml")
+    with pytest.raises(WenmingError, match="2 个测评体系"):
+        self_score(scored, year=2022)
+    chosen = self_score(scored, year=2022, assessment="另一个", today=date(2022, 12, 31))
+    assert chosen.score.assessment == "另一个"
+    with pytest.raises(WenmingError, match="没有名为“第三个”"):
+        self_score(scored, year=2022, assessment="第三个")
+
+
+def test_status_score_shows_the_table_and_json(scored: Path, cli: Cli) -> None:
+    make_tree(scored / "incidents" / "2022", {"20220201-通报.yaml": incident("2022-02-01", "F2")})
+    done = cli("status", "--score", "--as-of", "2022-12-31", "--year", "2022", repo=scored)
+    assert done.exit_code == 0, done.output
+    assert "学雷锋活动" in done.output and "扣 2 分（1 起）" in done.output
+    assert "5 / 20 分，其中扣分 2" in done.output
+    as_json = cli("status", "--score", "--json", "--as-of", "2022-12-31", repo=scored)
+    data = json.loads(as_json.output)
+    assert data["total"] == 5.0 and data["negative_list"][1]["deducted"] == 2.0
+
+
+def test_status_score_with_a_broken_assessment_is_a_message_not_a_traceback(
+    scored: Path, cli: Cli
+) -> None:
+    (scored / "assessment" / ASSESSMENT.name).write_text("title: [\n", encoding="utf-8")
+    done = cli("status", "--score", repo=scored)
+    assert done.exit_code == 1
+    assert "没有可用的测评体系" in done.output
