@@ -192,3 +192,34 @@ def test_status_score_with_a_broken_assessment_is_a_message_not_a_traceback(
     done = cli("status", "--score", repo=scored)
     assert done.exit_code == 1
     assert "没有可用的测评体系" in done.output
+
+
+# The 13 测评项目 of 《全国文明单位测评体系（试行）》 (2012), as its 说明 lists them.
+NATIONAL_2012 = [
+    "学雷锋活动", "志愿服务活动", "道德讲堂建设", "学习型单位建设", "文明有礼培育",
+    "勤俭节约活动", "道德经典诵读", "“我们的节日”活动", "文明风尚传播", "文化体育活动",
+    "参与帮扶共建", "优质服务状况", "优美环境建设",
+]  # fmt: skip
+
+
+def test_plan_assessment_writes_and_commits_the_starter(git_ledger: Path, cli: Cli) -> None:
+    from conftest import git
+
+    from wenming.commands.score import assessment_ledger
+
+    done = cli("plan", "assessment", repo=git_ledger)
+    assert done.exit_code == 0, done.output
+    rel = "assessment/全国文明单位测评体系-2012试行.yaml"
+    assert git(git_ledger, "log", "-1", "--name-only", "--format=").split() == [rel]
+    assert git(git_ledger, "status", "--porcelain") == ""
+    (starter,) = assessment_ledger(git_ledger).assessments
+    assert [i.name for i in starter.items] == NATIONAL_2012
+    assert starter.total == 100
+    # Only checked points are filled in; the rest are placeholders `check` points at.
+    assert [(i.name, i.points) for i in starter.items if i.points is not None] == [
+        ("学雷锋活动", 14)
+    ]
+    problems = validate(git_ledger)
+    assert {p.rule for p in problems} == {"placeholder-points"} and len(problems) == 12
+    again = cli("plan", "assessment", repo=git_ledger)
+    assert again.exit_code == 1 and "没有覆盖" in again.output

@@ -75,7 +75,7 @@ def score_table(result: Score, width: int = 80) -> RenderableType:
     if result.negatives:
         parts.append(Text("负面清单：", style="bold"))
         for n in result.negatives:
-            effect = EFFECT_NAMES[n.effect] + (f" {plain_number(n.points)} 分" if n.effect == "deduct" else "")
+            effect = f"每起扣 {plain_number(n.points)} 分" if n.effect == "deduct" else EFFECT_NAMES[n.effect]
             style = "bold red" if n.inside else ""
             head = f"  {n.id} {n.name}（{effect}，追溯 {n.look_back_months} 个月）：{n.verdict}"
             parts.append(Text(printable(head), style=style))
