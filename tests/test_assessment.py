@@ -210,7 +210,7 @@ def test_plan_assessment_writes_and_commits_the_starter(git_ledger: Path, cli: C
     done = cli("plan", "assessment", repo=git_ledger)
     assert done.exit_code == 0, done.output
     rel = "assessment/全国文明单位测评体系-2012试行.yaml"
-    assert git(git_ledger, "log", "-1", "--name-only", "--format=").split() == [rel]
+    assert git(git_ledger, "-c", "core.quotePath=false", "log", "-1", "--name-only", "--format=").split() == [rel]
     assert git(git_ledger, "status", "--porcelain") == ""
     (starter,) = assessment_ledger(git_ledger).assessments
     assert [i.name for i in starter.items] == NATIONAL_2012
