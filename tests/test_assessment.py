@@ -41,9 +41,7 @@ evidence:
 
 
 def incident(day: str, negative: str, title: str = "通报") -> str:
-    return (
-        f"schema_version: 1\ndate: {day}\nnegative: {negative}\ntitle: {title}\nunit: 创建办\n"
-    )
+    return f"schema_version: 1\ndate: {day}\nnegative: {negative}\ntitle: {title}\nunit: 创建办\n"
 
 
 @pytest.fixture
@@ -210,7 +208,9 @@ def test_plan_assessment_writes_and_commits_the_starter(git_ledger: Path, cli: C
     done = cli("plan", "assessment", repo=git_ledger)
     assert done.exit_code == 0, done.output
     rel = "assessment/全国文明单位测评体系-2012试行.yaml"
-    assert git(git_ledger, "-c", "core.quotePath=false", "log", "-1", "--name-only", "--format=").split() == [rel]
+    assert git(
+        git_ledger, "-c", "core.quotePath=false", "log", "-1", "--name-only", "--format="
+    ).split() == [rel]
     assert git(git_ledger, "status", "--porcelain") == ""
     (starter,) = assessment_ledger(git_ledger).assessments
     assert [i.name for i in starter.items] == NATIONAL_2012

@@ -471,8 +471,7 @@ def _assessment_points(assessment: Assessment) -> Iterator[Problem]:
                 yield Problem(
                     item.source,
                     "points-sum",
-                    f"测评项目“{item.name}”的分值是 {item.points:g}，"
-                    f"但其测评内容合计 {total:g} 分",
+                    f"测评项目“{item.name}”的分值是 {item.points:g}，但其测评内容合计 {total:g} 分",
                     "改正项目或测评内容的 points，使两者一致",
                 )
     points = [i.points for i in assessment.items]
@@ -548,7 +547,11 @@ def _incident(
             "unknown-negative",
             f"负面事件记录的 negative“{incident.negative}”不在任何测评体系的负面清单中",
             did_you_mean(incident.negative, sorted(negatives))
-            or (f"可用：{listing(sorted(negatives))}" if negatives else "先在 assessment/ 的测评体系文件中写出 negative_list"),
+            or (
+                f"可用：{listing(sorted(negatives))}"
+                if negatives
+                else "先在 assessment/ 的测评体系文件中写出 negative_list"
+            ),
         )
     if plan is not None:
         if not plan.start <= incident.date <= plan.end:

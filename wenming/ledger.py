@@ -31,7 +31,7 @@ from .cache import (
 )
 from .calendar import plan_festivals, remember_festivals
 from .errors import Problem, Source, WenmingError
-from .model import Ledger, Leftover, Plan, Record, Snapshot
+from .model import Incident, Ledger, Leftover, Plan, Record, Snapshot
 from .progress import ProgressFactory, Tick, no_progress
 
 if TYPE_CHECKING:
@@ -476,7 +476,7 @@ def evidence_paths(ledger: Ledger) -> set[str]:
     """The evidence files worth looking at on disk (safe paths only)."""
     from .files import unsafe_reason
 
-    holders = [*ledger.records, *ledger.incidents]
+    holders: list[Record | Incident] = [*ledger.records, *ledger.incidents]
     return {
         item.file
         for holder in holders
@@ -554,8 +554,8 @@ def load_assessments(ledger: Ledger) -> Ledger:
 
     for rel, path in _yaml_files(ledger, ASSESSMENT_DIR):
         data, problems = load_file(path, rel, MAX_PLAN_BYTES)
-        assessment, more = (None, []) if data is None and problems else parse_assessment(
-            data, rel, path.stem
+        assessment, more = (
+            (None, []) if data is None and problems else parse_assessment(data, rel, path.stem)
         )
         ledger.problems.extend(problems + more)
         if assessment is not None:
@@ -567,8 +567,10 @@ def load_assessments(ledger: Ledger) -> Ledger:
                 continue
             for rel, path in _yaml_files(ledger, f"{INCIDENTS_DIR}/{year_dir.name}"):
                 data, problems = load_file(path, rel, MAX_RECORD_BYTES)
-                incident, more = (None, []) if data is None and problems else parse_incident(
-                    data, rel, path.stem, int(year_dir.name)
+                incident, more = (
+                    (None, [])
+                    if data is None and problems
+                    else parse_incident(data, rel, path.stem, int(year_dir.name))
                 )
                 ledger.problems.extend(problems + more)
                 if incident is not None:

@@ -50,9 +50,9 @@ def parse_assessment(data: Any, rel: str, name: str) -> tuple[Assessment | None,
         item for line, i in r.items(m, "items", "items") if (item := _item(r, line, i)) is not None
     )
     negatives = tuple(
-        item
+        entry
         for line, n in r.items(m, "negative_list", "negative_list")
-        if (item := _negative(r, line, n)) is not None
+        if (entry := _negative(r, line, n)) is not None
     )
     total = r.number(m, "total", 0, MAX_POINTS) if m.get("total") is not None else None
     assessment = Assessment(
@@ -98,13 +98,13 @@ def _negative(r: _Reader, line: int, m: YMap) -> NegativeItem | None:
     months = r.integer(m, "look_back_months", 1, MAX_LOOK_BACK_MONTHS)
     points = _points(r, m)
     if effect == "deduct" and points is None and "points" not in m:
-        r.error(m.line, "missing-field", f"负面清单“{name}”扣分却没有写“points”", "添加“points: 扣几分”")
+        r.error(
+            m.line, "missing-field", f"负面清单“{name}”扣分却没有写“points”", "添加“points: 扣几分”"
+        )
         return None
     if not ident or not name or effect is None or months is None:
         return None
-    return NegativeItem(
-        ident, name, Source(r.rel, line), cast(Any, effect), points or 0.0, months
-    )
+    return NegativeItem(ident, name, Source(r.rel, line), cast(Any, effect), points or 0.0, months)
 
 
 def parse_incident(
@@ -137,4 +137,3 @@ def parse_incident(
     )
     ok = complete and day is not None and bool(negative and title and unit)
     return (incident if ok else None), r.problems
-

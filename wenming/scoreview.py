@@ -19,19 +19,6 @@ def points_text(value: float | None) -> str:
     return PLACEHOLDER if value is None else plain_number(value)
 
 
-def total_line(result: Score) -> str:
-    """The score in one sentence, the negative list's effect said plainly."""
-    head = f"{result.year} 年自评分（截至 {result.as_of.isoformat()}）："
-    if result.vetoed:
-        vetoes = "、".join(n.name for n in result.negatives if n.vetoed)
-        return f"{head}0 分——负面清单一票否决（{vetoes}）；未计否决时 {plain_number(result.earned)} 分"
-    tail = f"，其中扣分 {plain_number(result.deducted)}" if result.deducted else ""
-    line = f"{head}{plain_number(result.total)} / {plain_number(result.maximum)} 分{tail}"
-    if result.placeholders:
-        line += f"；{result.placeholders} 处分值待填，未计入"
-    return line
-
-
 def score_table(result: Score, width: int = 80) -> RenderableType:
     """One row per 测评项目 and, indented under it, per 测评内容; then gaps and the negative list."""
     from rich.console import Group
@@ -40,7 +27,9 @@ def score_table(result: Score, width: int = 80) -> RenderableType:
 
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", expand=False)
     table.add_column("编号", no_wrap=True)
-    table.add_column("测评项目 / 测评内容", overflow="ellipsis", no_wrap=True, max_width=max(12, width - 40))
+    table.add_column(
+        "测评项目 / 测评内容", overflow="ellipsis", no_wrap=True, max_width=max(12, width - 40)
+    )
     table.add_column("方法", no_wrap=True)
     table.add_column("分值", justify="right", no_wrap=True)
     table.add_column("自评分", justify="right", no_wrap=True)
@@ -67,24 +56,32 @@ def score_table(result: Score, width: int = 80) -> RenderableType:
     parts: list[RenderableType] = [Text(printable(result.title), style="bold"), table, Text("")]
     gaps = result.uncovered
     if gaps:
-        parts.append(Text(f"未覆盖（计划中没有任务对应的测评内容，共 {len(gaps)} 处）：", style="yellow"))
-        for item, cid, text in gaps:
+        parts.append(
+            Text(f"未覆盖（计划中没有任务对应的测评内容，共 {len(gaps)} 处）：", style="yellow")
+        )
+        for name, cid, text in gaps:
             what = f"{cid} {text}" if cid else text
-            parts.append(Text(printable(f"  {item}：{what}"), no_wrap=True, overflow="ellipsis"))
+            parts.append(Text(printable(f"  {name}：{what}"), no_wrap=True, overflow="ellipsis"))
         parts.append(Text(""))
     if result.negatives:
         parts.append(Text("负面清单：", style="bold"))
         for n in result.negatives:
-            effect = f"每起扣 {plain_number(n.points)} 分" if n.effect == "deduct" else EFFECT_NAMES[n.effect]
+            effect = (
+                f"每起扣 {plain_number(n.points)} 分"
+                if n.effect == "deduct"
+                else EFFECT_NAMES[n.effect]
+            )
             style = "bold red" if n.inside else ""
             head = f"  {n.id} {n.name}（{effect}，追溯 {n.look_back_months} 个月）：{n.verdict}"
             parts.append(Text(printable(head), style=style))
             for ref in n.inside:
-                parts.append(Text(printable(f"    {ref.date.isoformat()} {ref.title}（{ref.path}）")))
+                parts.append(
+                    Text(printable(f"    {ref.date.isoformat()} {ref.title}（{ref.path}）"))
+                )
             for ref in n.earlier:
                 line = f"    {ref.date.isoformat()} {ref.title}：在追溯期（{n.since.isoformat()} 之后）以外，不计"
                 parts.append(Text(printable(line), style="dim"))
         parts.append(Text(""))
     style = "bold red" if result.vetoed else "bold"
-    parts.append(Text(total_line(result), style=style))
+    parts.append(Text(result.summary(), style=style))
     return Group(*parts)

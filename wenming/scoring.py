@@ -18,6 +18,7 @@ from .model import (
     NegativeItem,
     Plan,
 )
+from .numbers import plain_number
 from .status import PlanProgress, State, TaskProgress, evaluate
 
 
@@ -111,7 +112,12 @@ class IncidentRef:
     path: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "date": self.date.isoformat(), "title": self.title, "path": self.path}
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "title": self.title,
+            "path": self.path,
+        }
 
 
 @dataclass(frozen=True)
@@ -210,6 +216,21 @@ class Score:
             c.points is None for i in self.items for c in i.criteria
         )
 
+    def summary(self) -> str:
+        """The score in one sentence, the negative list's effect said plainly."""
+        head = f"{self.year} 年自评分（截至 {self.as_of.isoformat()}）："
+        if self.vetoed:
+            vetoes = "、".join(n.name for n in self.negatives if n.vetoed)
+            return (
+                f"{head}0 分——负面清单一票否决（{vetoes}）；"
+                f"未计否决时 {plain_number(self.earned)} 分"
+            )
+        tail = f"，其中扣分 {plain_number(self.deducted)}" if self.deducted else ""
+        line = f"{head}{plain_number(self.total)} / {plain_number(self.maximum)} 分{tail}"
+        if self.placeholders:
+            line += f"；{self.placeholders} 处分值待填，未计入"
+        return line
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "assessment": self.assessment,
@@ -222,10 +243,10 @@ class Score:
             "vetoed": self.vetoed,
             "total": self.total,
             "placeholders": self.placeholders,
+            "summary": self.summary(),
             "items": [i.to_dict() for i in self.items],
             "uncovered": [
-                {"item": item, "criterion": cid, "text": text}
-                for item, cid, text in self.uncovered
+                {"item": item, "criterion": cid, "text": text} for item, cid, text in self.uncovered
             ],
             "negative_list": [n.to_dict() for n in self.negatives],
         }
@@ -277,7 +298,9 @@ def _item(
     progress: PlanProgress,
     evidenced: PlanProgress,
 ) -> ItemScore:
-    scores = tuple(_criterion(c, evidenced if c.method == MATERIALS else progress) for c in criteria)
+    scores = tuple(
+        _criterion(c, evidenced if c.method == MATERIALS else progress) for c in criteria
+    )
     known = [c.score for c in scores]
     if points is None and criteria and None not in [c.points for c in scores]:
         points = _round(sum(c.points or 0.0 for c in scores))
@@ -312,7 +335,11 @@ def _criterion(criterion: Criterion, progress: PlanProgress) -> CriterionScore:
 def _units(link: str, task: TaskProgress, name: str | None) -> list[LinkState]:
     """What one link counts: a named requirement, every requirement, or the task itself."""
     if not task.requirements:
-        return [LinkState(link, task.task_id, "至少一条记录", task.state is State.DONE, task.state.value)]
+        return [
+            LinkState(
+                link, task.task_id, "至少一条记录", task.state is State.DONE, task.state.value
+            )
+        ]
     chosen = [r for r in task.requirements if name is None or r.name == name]
     if not chosen:  # a name this year's plan does not have (check reports unknown names)
         return [LinkState(link, task.task_id, name or "", False, MISSING_TASK)]

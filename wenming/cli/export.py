@@ -83,8 +83,15 @@ def export(
             "--redact", help="隐去身份证号和手机号（所有输出，含压缩包内的文件名），用于对外提供"
         ),
     ] = False,
+    assessment: Annotated[
+        str | None,
+        typer.Option("--assessment", help="有几个测评体系时，自评表按哪一个（文件名，不含 .yaml）"),
+    ] = None,
 ) -> None:
     """导出台账：Excel 工作簿（封面、总表、活动记录、材料目录、量化指标、校验）。
+
+    台账中有测评体系（assessment/*.yaml）时，工作簿另有自评表：每项测评内容的分值、
+    自评分、支撑的材料编号和负面清单的情况。
 
     也可导出可打印的 HTML / Markdown 台账，或用 --template summary 生成年度
     创建工作总结草稿；--bundle 把工作簿、网页版台账和全部佐证材料打成一个 zip
@@ -120,6 +127,7 @@ def export(
         end=date_option(end, "--to"),
         sign_off=sign_off,
         redact=redact,
+        assessment=assessment,
         use_cache=use_cache(ctx),
         progress=progress_bar,
     )

@@ -85,7 +85,9 @@ def assessment(
     done = new_assessment(ledger_root(ctx), name)
     typer.echo(f"已写入 {done.path}：{done.placeholders} 个测评项目的分值待填。")
     if done.outcome.ok:
-        typer.echo(f"已提交 {done.outcome.commit or ''}。下一步：按本地测评细则填写分值和测评内容，运行 wenming check。")
+        typer.echo(
+            f"已提交 {done.outcome.commit or ''}。下一步：按本地测评细则填写分值和测评内容，运行 wenming check。"
+        )
         return
     typer.echo(f"文件已写入，但没有提交到 git：{done.outcome.reason}", err=True)
     typer.echo(f"解决后运行以下命令完成提交：\n  {done.outcome.command}", err=True)

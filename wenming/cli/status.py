@@ -72,7 +72,9 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出统计结果")] = False,
     with_score: Annotated[
         bool,
-        typer.Option("--score", help="按 assessment/ 中的测评体系计算自评分、未覆盖的测评内容和负面清单"),
+        typer.Option(
+            "--score", help="按 assessment/ 中的测评体系计算自评分、未覆盖的测评内容和负面清单"
+        ),
     ] = False,
     assessment: Annotated[
         str | None,
@@ -152,7 +154,9 @@ def _score(
         use_cache=use_cache(ctx),
         progress=progress_bar,
     )
-    note_errors(result.errors, f"计划、测评体系或 {result.plan.year} 年的记录", "以下评分可能不完整")
+    note_errors(
+        result.errors, f"计划、测评体系或 {result.plan.year} 年的记录", "以下评分可能不完整"
+    )
     if as_json:
         typer.echo(json.dumps(result.score.to_dict(), ensure_ascii=False, indent=2))
         return

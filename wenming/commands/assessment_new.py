@@ -42,7 +42,9 @@ def new_assessment(root: Path, name: str = STARTER_NAME) -> AssessmentNew:
     placeholders = sum(i.points is None for i in assessment.items)
     if not git.available() or not git.is_repository(root):
         reason = "找不到 git 程序" if not git.available() else "台账不在 git 仓库中"
-        outcome = git.CommitOutcome(False, reason=reason, command=git.finish_command(root, [rel], _MESSAGE))
+        outcome = git.CommitOutcome(
+            False, reason=reason, command=git.finish_command(root, [rel], _MESSAGE)
+        )
         return AssessmentNew(rel, placeholders, outcome)
     return AssessmentNew(rel, placeholders, commit(root, [rel], _MESSAGE).outcome)
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from ..errors import Severity, WenmingError
 from ..export import Arranged, rows_total, write_bundle, write_text, write_xlsx
 from ..export.redact import redact_export
-from ..export.rows import Filters, LedgerExport, build, default_name
+from ..export.rows import Filters, LedgerExport, build, default_name, self_score_sheet
 from ..git import head_commit
 from ..ledger import load, records_of, select_plan
 from ..outputs import check_output
 from ..progress import ProgressFactory, no_progress
+from ..scoring import score
 from ..status import evaluate
 from .filters import check_filters
+from .score import choose_assessment
 
 FORMATS = ("xlsx", "html", "md")
 
@@ -43,6 +45,7 @@ def arrange(
     progress_bar: ProgressFactory | None = None,
     sign_off: dict[str, str] | None = None,
     redact: bool = False,
+    assessment: str | None = None,
 ) -> Arranged:
     """Load the ledger, judge the plan as `wenming status` does, and arrange the export rows."""
     today = today or date.today()
@@ -54,6 +57,10 @@ def arrange(
     progress = evaluate(plan, records, as_of or today)
     filters = Filters(progress.as_of, unit, section, start, end)
     data = build(plan, records, progress, filters, head_commit(root), sign_off)
+    if ledger.assessments or assessment is not None:
+        chosen = choose_assessment(ledger.assessments, assessment)
+        result = score(chosen, plan, records, ledger.incidents, progress.as_of)
+        data = replace(data, self_score=self_score_sheet(result, data))
     if redact:
         data = redact_export(data)
     return Arranged(data, root, errors, redact)
@@ -78,6 +85,7 @@ def export(
     use_cache: bool = True,
     progress: ProgressFactory | None = None,
     folder: Path | None = None,
+    assessment: str | None = None,
 ) -> ExportResult:
     """`wenming export`: one workbook, page or bundle, written where it may be written.
 
@@ -98,7 +106,7 @@ def export(
     arranged = arrange(
         root, year=year, as_of=as_of, unit=unit, section=section, start=start, end=end,
         today=today, use_cache=use_cache, progress_bar=progress, sign_off=sign_off,
-        redact=redact,
+        redact=redact, assessment=assessment,
     )  # fmt: skip
     data = arranged.data
     target = bundle or output or (folder or Path()) / default_name(data, fmt, template)

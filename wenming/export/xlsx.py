@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..progress import Tick
-from .rows import LedgerExport, format_number, section_banner
+from .rows import LedgerExport, SelfScoreSheet, format_number, section_banner
 
 # Excel keeps at most 32,767 characters in a cell; longer text continues on the 长文本 sheet.
 CELL_LIMIT = 32_000
@@ -98,6 +98,11 @@ METRIC_COLUMNS = (
 CHECK_COLUMNS = (
     Column("序号", 5, "center"), Column("材料编号", 11, "center"), Column("存放位置", 60),
     Column("sha256", 74),
+)  # fmt: skip
+SCORE_COLUMNS = (
+    Column("测评项目", 14), Column("编号", 6, "center"), Column("测评内容", 40),
+    Column("测评方法", 9, "center"), Column("分值", 6, "center"), Column("自评分", 7, "center"),
+    Column("达成", 7, "center"), Column("材料编号", 28),
 )  # fmt: skip
 LONG_COLUMNS = (Column("位置", 24), Column("段", 5, "center"), Column("内容", 120))
 
@@ -510,6 +515,9 @@ def _fill(
         ])  # fmt: skip
     metrics.finish()
 
+    if data.self_score is not None:
+        _self_score(book, data.self_score)
+
     # Integrity data stays in the workbook but off the printed lists: a sheet of its own.
     check = _Sheet(
         book, CHECK_SHEET, CHECK_COLUMNS, "佐证材料校验值（sha256，用于核对文件未被改动）"
@@ -520,3 +528,29 @@ def _fill(
     check.finish()
 
     book.finish_long()
+
+
+def _self_score(book: _Book, sheet: SelfScoreSheet) -> None:
+    """The 自评表: items and contents with points, score and materials; the negative list below."""
+    table = _Sheet(book, "自评表", SCORE_COLUMNS, f"{sheet.title}（自评表）")
+    for row in sheet.rows:
+        table.append([
+            row.item, row.number, row.text, row.method, row.points, row.score, row.share,
+            row.evidence,
+        ])  # fmt: skip
+    table.banner("负面清单")
+    for n in sheet.negatives:
+        table.append(
+            [
+                n.number,
+                "",
+                n.name,
+                n.effect,
+                "",
+                "",
+                n.state,
+                f"追溯 {n.look_back}\n{n.incidents}".strip(),
+            ]
+        )
+    table.banner(sheet.summary)
+    table.finish()
