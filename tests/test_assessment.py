@@ -223,3 +223,65 @@ def test_plan_assessment_writes_and_commits_the_starter(git_ledger: Path, cli: C
     assert {p.rule for p in problems} == {"placeholder-points"} and len(problems) == 12
     again = cli("plan", "assessment", repo=git_ledger)
     assert again.exit_code == 1 and "没有覆盖" in again.output
+
+
+def test_export_adds_the_self_score_sheet(scored: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from wenming.commands.export import export
+
+    make_tree(scored / "incidents" / "2022", {"20220201-通报.yaml": incident("2022-02-01", "F2")})
+    out = tmp_path / "台账.xlsx"
+    export(scored, output=out, year=2022, as_of=date(2022, 12, 31), today=date(2022, 12, 31))
+    book = load_workbook(out)
+    assert "自评表" in book.sheetnames
+    rows = [list(r) for r in book["自评表"].iter_rows(min_row=2, values_only=True)]
+    assert rows[0] == [
+        "测评项目",
+        "编号",
+        "测评内容",
+        "测评方法",
+        "分值",
+        "自评分",
+        "达成",
+        "材料编号",
+    ]
+    # 1.2 and 2.1 are evidenced by the 3·5 activity (7.1-01) and its two materials; 1.1's
+    # record has none. 2.1 also links 7.2, whose 征文 is numbered 7.2-01 with one material.
+    assert rows[1] == [
+        "1 学雷锋活动",
+        "1.1",
+        "成立领导小组，有年度方案",
+        "材料审核",
+        4,
+        0,
+        "0/1",
+        None,
+    ]
+    assert rows[2][1:] == [
+        "1.2",
+        "志愿服务时长与学雷锋纪念日活动",
+        "实地考察",
+        10,
+        5,
+        "1/2",
+        "7.1-01-1～2",
+    ]
+    assert rows[3][1:6] == ["小计", None, None, 14, 5]
+    assert rows[4][6:] == ["1/3", "7.1-01-1～2\n7.2-01-1"]
+    assert rows[6][0] == "负面清单"
+    assert rows[8][0] == "F2" and rows[8][6] == "扣 2 分（1 起）"
+    assert "20220201-通报.yaml" in rows[8][2]
+    assert rows[9][0] == "2022 年自评分（截至 2022-12-31）：5 / 20 分，其中扣分 2"
+
+
+def test_export_without_an_assessment_has_no_self_score_sheet(
+    mini_ledger: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from wenming.commands.export import export
+
+    out = tmp_path / "台账.xlsx"
+    export(mini_ledger, output=out, year=2022, as_of=date(2022, 12, 31))
+    assert "自评表" not in load_workbook(out).sheetnames

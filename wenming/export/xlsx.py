@@ -540,17 +540,7 @@ def _self_score(book: _Book, sheet: SelfScoreSheet) -> None:
         ])  # fmt: skip
     table.banner("负面清单")
     for n in sheet.negatives:
-        table.append(
-            [
-                n.number,
-                "",
-                n.name,
-                n.effect,
-                "",
-                "",
-                n.state,
-                f"追溯 {n.look_back}\n{n.incidents}".strip(),
-            ]
-        )
+        text = f"{n.name}\n{n.incidents}" if n.incidents else n.name
+        table.append([n.number, "", text, n.effect, "", "", n.state, f"追溯 {n.look_back}"])
     table.banner(sheet.summary)
     table.finish()
