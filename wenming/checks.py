@@ -41,7 +41,7 @@ def _plan_facts(plan: Plan) -> Iterator[Problem]:
             yield Problem(
                 fact.source,
                 "placeholder-fact",
-                f"事实“{fact.name}”的数值 {fact.value:g} 是占位数值，尚未填写",
+                f"事实“{fact.name}”的数值 {fact.value:g} 是占位数值（导入时生成，或沿用上一年），尚待核实",
                 "把 value 改成本单位的实际数字，并删除 placeholder: true",
                 Severity.WARNING,
             )

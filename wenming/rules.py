@@ -59,7 +59,7 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "record-name": "记录文件的扩展名不是 `.yaml`",
         "record-location": "记录没有放在 `records/<年份>/` 下",
         "placeholder-unit": "导入计划时生成的占位单位尚未改成真实名称（警告）",
-        "placeholder-fact": "导入计划时生成的占位事实数值（如注册志愿者人数）尚未填写（警告）",
+        "placeholder-fact": "导入计划时生成的占位事实数值（如注册志愿者人数），或 `plan new` 沿用上一年的数值，尚未核实（警告）",
         "leftover": "`records/<年份>/` 下没有记录引用的文件或文件夹、`wenming add` 被中断时留下的临时文件（警告）",
         "duplicate-evidence": "同一份佐证材料（sha256 相同）出现在几条记录中（警告）",
         "duplicate-activity": "日期、活动类型、组织单位相同且标题几乎一样的记录，可能是同一活动记了两次（警告）",

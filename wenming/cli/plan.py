@@ -15,7 +15,7 @@ cli = command_app(cls=Group, name="plan", no_args_is_help=True)
 
 @cli.callback()
 def plan() -> None:
-    """计划：从 Word/文本文件导入年度工作计划；写入起步测评体系。"""
+    """计划：导入年度工作计划，由上一年的计划生成新一年的计划，写入起步测评体系。"""
 
 
 @cli.command("import", cls=Command)
@@ -88,6 +88,43 @@ def assessment(
         typer.echo(
             f"已提交 {done.outcome.commit or ''}。下一步：按本地测评细则填写分值和测评内容，运行 wenming check。"
         )
+        return
+    typer.echo(f"文件已写入，但没有提交到 git：{done.outcome.reason}", err=True)
+    typer.echo(f"解决后运行以下命令完成提交：\n  {done.outcome.command}", err=True)
+
+
+@cli.command("new", cls=Command)
+def new(
+    ctx: typer.Context,
+    year: Annotated[
+        int,
+        typer.Argument(
+            metavar="年份", help="新计划的年份，如 2023", min=1949, max=2200, show_default=False
+        ),
+    ],
+    source: Annotated[
+        int | None,
+        typer.Option(
+            "--from", help="从哪一年的计划生成（默认：此前最近的一年）", min=1949, max=2200
+        ),
+    ] = None,
+) -> None:
+    """由已有的计划生成新一年的计划 plan/<年份>.yaml，检查后提交到 git。
+
+    计划期和截止日期顺延到新的一年（非自然年的计划期同样顺延），标题和附件名中的“2022年”
+    改为新的年份；节日、纪念日按新一年的日历重新计算；任务、要求、单位和注释照旧。
+    事实数值（在编人数、注册志愿者人数等）沿用上一年，标为待确认，wenming check 会提醒核实。
+    """
+    from ..commands.plan_new import plan_new
+
+    done = plan_new(ledger_root(ctx), year, source)
+    typer.echo(f"已由 {done.source} 生成 {done.path}。")
+    if done.facts:
+        typer.echo(
+            f"请核实沿用的事实数值：{'、'.join(done.facts)}（核实后删去 placeholder: true）。"
+        )
+    if done.outcome.ok:
+        typer.echo(f"已提交 {done.outcome.commit or ''}。运行 wenming check 查看待确认的内容。")
         return
     typer.echo(f"文件已写入，但没有提交到 git：{done.outcome.reason}", err=True)
     typer.echo(f"解决后运行以下命令完成提交：\n  {done.outcome.command}", err=True)
