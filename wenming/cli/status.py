@@ -80,6 +80,13 @@ def status(
         str | None,
         typer.Option("--assessment", help="有几个测评体系时，按哪一个评分（文件名，不含 .yaml）"),
     ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(
+            "--years",
+            help="测评周期内各年并列：如 2020-2022，每项任务、每个测评项目逐年的情况和负面事件",
+        ),
+    ] = None,
     fail_on: Annotated[
         str | None,
         typer.Option("--fail-on", help="有任务处于该状态（如 滞后）时退出码为 1，便于定期提醒"),
@@ -102,6 +109,9 @@ def status(
     from ..terminal import console
 
     failing = _state(fail_on, "--fail-on")
+    if years is not None:
+        _years(ctx, years, as_of, assessment, as_json)
+        return
     if with_score or assessment is not None:
         _score(ctx, year, as_of, assessment, as_json)
         return
@@ -162,3 +172,27 @@ def _score(
         return
     out = console()
     out.print(score_table(result.score, out.width))
+
+
+def _years(
+    ctx: typer.Context, years: str, as_of: str | None, assessment: str | None, as_json: bool
+) -> None:
+    """`status --years`: the term's years side by side, or their JSON."""
+    from ..commands.term import term
+    from ..terminal import console
+    from ..termview import term_view
+
+    result = term(
+        ledger_root(ctx),
+        years,
+        as_of=date_option(as_of, "--as-of"),
+        assessment=assessment,
+        use_cache=use_cache(ctx),
+        progress=progress_bar,
+    )
+    note_errors(result.errors, f"计划、测评体系或 {years} 年的记录", "以下统计可能不完整")
+    if as_json:
+        typer.echo(json.dumps(result.term.to_dict(), ensure_ascii=False, indent=2))
+        return
+    out = console()
+    out.print(term_view(result.term, out.width))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..dates import DateError, parse_loose
 from ..errors import WenmingError
-from ..ledger import PLAN_DIR, load, select_plan
+from ..ledger import load, select_plan
 from ..model import Ledger, Plan
 from ..record import Draft, Prepared, commit_message, discard, prepare, write
 from .commit import Committed, commit
