@@ -187,3 +187,54 @@ def test_a_school_year_plan_takes_january_and_status_counts_it(git_ledger: Path,
     years = term(git_ledger, "2022", today=date(2023, 8, 31)).term.years
     assert years[0].months == 12 and "2023年1月" not in years[0].quiet_months
     assert years[0].quiet_months[0] == "2022年9月"
+
+
+def test_export_years_writes_the_review_workbook(
+    term_ledger: Path, cli: Cli, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "复查.xlsx"
+    done = cli(
+        "export", "--years", "2020-2022", "--as-of", "2022-12-31", "-o", str(out), repo=term_ledger
+    )
+    assert done.exit_code == 0, done.output
+    book = load_workbook(out)
+    assert book.sheetnames == [
+        "各年概况",
+        "任务逐年",
+        "测评项目逐年",
+        "活动记录",
+        "佐证材料目录",
+        "负面事件",
+    ]
+    summary = {r[0]: list(r[1:]) for r in book["各年概况"].iter_rows(min_row=3, values_only=True)}
+    assert summary["活动记录"] == [1, 3, 2]
+    assert summary["佐证材料"] == [0, 2, 3]
+    assert summary["无活动的月份"][0] == "11/12 个月：1月–11月"
+    assert summary["自评分"] == [0, "否决", "否决"]
+    assert summary["负面事件"] == ["无", "1 起", "无"]
+    tasks = {r[0]: list(r[2:]) for r in book["任务逐年"].iter_rows(min_row=3, values_only=True)}
+    assert tasks["7.2"][2] == "—" and tasks["7.3"][:2] == ["—", "—"]
+    items = [list(r) for r in book["测评项目逐年"].iter_rows(min_row=3, values_only=True)]
+    assert items[1] == ["2", "志愿服务活动", 6, 0, 2, 2]
+    log = [r for r in book["活动记录"].iter_rows(min_row=3, values_only=True) if r[1]]
+    assert [(r[0], r[2], r[6]) for r in log] == [
+        (2020, "2-01", "十二月支委会"),
+        (2021, "2-01", "一月支委会"),
+        (2021, "7.2-01", "五四征文"),
+        (2021, "7.2-02", "演讲比赛"),
+        (2022, "7.1-01", "学雷锋志愿服务进社区"),
+        (2022, "7.3-01", "五四征文"),
+    ]
+    catalogue = [r for r in book["佐证材料目录"].iter_rows(min_row=3, values_only=True) if r[1]]
+    assert [(r[0], r[1]) for r in catalogue] == [
+        (2021, "7.2-01-1"), (2021, "7.2-02-1"), (2022, "7.1-01-1"), (2022, "7.1-01-2"), (2022, "7.3-01-1"),
+    ]  # fmt: skip
+    incidents = list(book["负面事件"].iter_rows(min_row=3, values_only=True))
+    assert [(r[1], r[3]) for r in incidents] == [("仓库失火", "一票否决")]
+
+
+def test_export_years_refuses_other_formats(term_ledger: Path, cli: Cli) -> None:
+    done = cli("export", "--years", "2020-2022", "--format", "html", repo=term_ledger)
+    assert done.exit_code == 2 and "只导出 Excel" in done.output

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..model import SIGN_OFF, MetricReq, Plan, Record, Section, Task
 from ..numbers import plain_number, section_numeral
 from ..scoring import Score
+from ..term import Term
 
 if TYPE_CHECKING:
     from ..status import PlanProgress, RequirementProgress, TaskProgress
@@ -727,3 +728,63 @@ def self_score_sheet(score: Score, data: LedgerExport) -> SelfScoreSheet:
         for n in score.negatives
     )
     return SelfScoreSheet(score.title, tuple(rows), negatives, score.summary())
+
+
+# ---------------------------------------------------------------- 复查 workbook over a term
+
+
+@dataclass(frozen=True)
+class TermExport:
+    """A term's years, each arranged as its own workbook would be, and the term across them."""
+
+    organisation: str
+    years: tuple[LedgerExport, ...]
+    term: Term
+
+    @property
+    def title(self) -> str:
+        first, last = self.years[0].plan.year, self.years[-1].plan.year
+        span = f"{first}–{last}" if first != last else str(first)
+        return f"{self.organisation}{span}年文明单位创建台账（复查）"
+
+
+def term_summary_rows(data: TermExport) -> list[tuple[str, list[object]]]:
+    """The 各年概况 sheet: one line per measure, one column per year."""
+    years = data.years
+    summaries = data.term.years
+    rows: list[tuple[str, list[object]]] = [
+        ("计划期", [f"{y.plan.start.isoformat()}～{y.plan.end.isoformat()}" for y in years]),
+        ("统计截至", [y.as_of.isoformat() for y in years]),
+        ("任务数", [s.tasks for s in summaries]),
+    ]
+    for state in ("已完成", "进行中", "滞后", "未开展"):
+        rows.append((state, [s.counts.get(state, 0) for s in summaries]))
+    rows += [
+        ("活动记录", [len(y.activities) for y in years]),
+        ("佐证材料", [len(y.evidence) for y in years]),
+        ("参与人次", [y.participants for y in years]),
+        (
+            "无活动的月份",
+            [
+                f"{len(s.quiet_months)}/{s.months} 个月：" + "、".join(s.quiet_runs)
+                if s.quiet_months
+                else "无"
+                for s in summaries
+            ],
+        ),
+    ]
+    if any(s.score is not None for s in summaries):
+        rows.append(
+            (
+                "自评分",
+                [
+                    ("否决" if s.score.vetoed else s.score.total) if s.score else ""
+                    for s in summaries
+                ],
+            )
+        )
+    by_year = [
+        sum(1 for i in data.term.incidents if y.plan.start <= i.date <= y.plan.end) for y in years
+    ]
+    rows.append(("负面事件", [f"{n} 起" if n else "无" for n in by_year]))
+    return rows
