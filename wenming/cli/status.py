@@ -73,7 +73,8 @@ def status(
     with_score: Annotated[
         bool,
         typer.Option(
-            "--score", help="按 assessment/ 中的测评体系计算自评分、未覆盖的测评内容和负面清单"
+            "--score",
+            help="按测评体系（assessment/文件夹）计算自评分，列出未覆盖的测评内容和负面清单",
         ),
     ] = False,
     assessment: Annotated[
@@ -84,7 +85,7 @@ def status(
         str | None,
         typer.Option(
             "--years",
-            help="测评周期内各年并列：如 2020-2022，每项任务、每个测评项目逐年的情况和负面事件",
+            help="测评周期内各年并列，如2020-2022：每项任务、每个测评项目逐年的情况和负面事件",
         ),
     ] = None,
     fail_on: Annotated[
