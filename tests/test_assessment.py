@@ -285,3 +285,9 @@ def test_export_without_an_assessment_has_no_self_score_sheet(
     out = tmp_path / "台账.xlsx"
     export(mini_ledger, output=out, year=2022, as_of=date(2022, 12, 31))
     assert "自评表" not in load_workbook(out).sheetnames
+
+
+def test_an_incident_outside_a_year_folder_is_reported(scored: Path) -> None:
+    make_tree(scored / "incidents", {"20220201-通报.yaml": incident("2022-02-01", "F2")})
+    problems = [(p.source.path, p.rule) for p in validate(scored)]
+    assert problems == [("incidents/20220201-通报.yaml", "record-location")]

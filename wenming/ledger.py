@@ -563,7 +563,18 @@ def load_assessments(ledger: Ledger) -> Ledger:
     folder = ledger.root / INCIDENTS_DIR
     if folder.is_dir() and not folder.is_symlink():
         for year_dir in sorted(folder.iterdir()):
-            if not _YEAR.match(year_dir.name):
+            if year_dir.name.startswith("."):
+                continue
+            if not (_YEAR.match(year_dir.name) and year_dir.is_dir()):
+                if year_dir.suffix in (".yaml", ".yml") or year_dir.is_dir():
+                    ledger.problems.append(
+                        Problem(
+                            Source(f"{INCIDENTS_DIR}/{year_dir.name}"),
+                            "record-location",
+                            f"负面事件记录应放在按年份命名的文件夹里，例如 {INCIDENTS_DIR}/2022/",
+                            f"把它移到 {INCIDENTS_DIR}/<年份>/ 下（年份是事件所在的计划年度）",
+                        )
+                    )
                 continue
             for rel, path in _yaml_files(ledger, f"{INCIDENTS_DIR}/{year_dir.name}"):
                 data, problems = load_file(path, rel, MAX_RECORD_BYTES)
