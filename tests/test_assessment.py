@@ -291,3 +291,22 @@ def test_an_incident_outside_a_year_folder_is_reported(scored: Path) -> None:
     make_tree(scored / "incidents", {"20220201-通报.yaml": incident("2022-02-01", "F2")})
     problems = [(p.source.path, p.rule) for p in validate(scored)]
     assert problems == [("incidents/20220201-通报.yaml", "record-location")]
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_printable_ledger_has_the_self_score_too(
+    scored: Path, tmp_path: Path, fmt: str
+) -> None:
+    from wenming.commands.export import export
+
+    out = tmp_path / f"台账.{fmt}"
+    export(
+        scored, fmt=fmt, output=out, year=2022, as_of=date(2022, 12, 31), today=date(2022, 12, 31)
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "五、自评表（测试用测评体系）" in text
+    assert "2022 年自评分（截至 2022-12-31）：7 / 20 分" in text
+    plain = tmp_path / f"无.{fmt}"
+    shutil.rmtree(scored / "assessment")
+    export(scored, fmt=fmt, output=plain, year=2022, as_of=date(2022, 12, 31))
+    assert "自评表" not in plain.read_text(encoding="utf-8")
