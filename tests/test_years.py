@@ -238,3 +238,10 @@ def test_export_years_writes_the_review_workbook(
 def test_export_years_refuses_other_formats(term_ledger: Path, cli: Cli) -> None:
     done = cli("export", "--years", "2020-2022", "--format", "html", repo=term_ledger)
     assert done.exit_code == 2 and "只导出 Excel" in done.output
+
+
+def test_score_and_years_do_not_take_the_narrowing_options(term_ledger: Path, cli: Cli) -> None:
+    done = cli("status", "--years", "2020-2022", "--unit", "团委", repo=term_ledger)
+    assert done.exit_code == 2 and "--unit" in done.output
+    done = cli("status", "--score", "7.1", "--year", "2022", repo=term_ledger)
+    assert done.exit_code == 2 and "任务编号" in done.output

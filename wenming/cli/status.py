@@ -110,6 +110,19 @@ def status(
     from ..terminal import console
 
     failing = _state(fail_on, "--fail-on")
+    narrowed = [
+        name
+        for name, given in (
+            ("任务编号", task), ("--unit", unit), ("--section", section), ("--status", only),
+            ("--todo", todo), ("--timeline", show_timeline), ("--fail-on", fail_on),
+        )
+        if given
+    ]  # fmt: skip
+    if (years is not None or with_score or assessment is not None) and narrowed:
+        raise typer.BadParameter(
+            f"--score、--years 统计整份计划，不能与 {'、'.join(narrowed)} 同用",
+            param_hint="--score" if years is None else "--years",
+        )
     if years is not None:
         _years(ctx, years, as_of, assessment, as_json)
         return
