@@ -310,3 +310,49 @@ def test_the_printable_ledger_has_the_self_score_too(
     shutil.rmtree(scored / "assessment")
     export(scored, fmt=fmt, output=plain, year=2022, as_of=date(2022, 12, 31))
     assert "自评表" not in plain.read_text(encoding="utf-8")
+
+
+BROKEN_ASSESSMENTS = [
+    "",
+    "~\n",
+    "- a\n- b\n",
+    "schema_version: 1\ntitle: x\nitems: 3\n",
+    "schema_version: 1\ntitle: x\nitems:\n  - 5\n  - {id: [1], name: {a: 1}}\n",
+    "schema_version: 1\ntitle: x\nitems:\n  - {id: '1', name: a, points: -3, criteria: {x: 1}}\n",
+    "schema_version: 1\ntitle: x\nitems:\n  - id: '1'\n    name: a\n    criteria:\n"
+    "      - {id: '1.1', text: t, points: 1e400, method: 目测, links: [[1], ~, 7.1]}\n",
+    "schema_version: 1\ntitle: x\nitems: []\nnegative_list:\n"
+    "  - {id: F1, name: n, effect: deduct, look_back_months: 0}\n"
+    "  - {id: F2, name: n, effect: maybe, look_back_months: 12, points: 2}\n"
+    "  - {id: F3, name: n, effect: deduct, look_back_months: 12}\n",
+    "schema_version: 2\ntitle: x\nitems: []\n",
+    "schema_version: 1\ntitle: x\nitems: []\ntotal: abc\nextra: 1\n",
+]
+
+
+@pytest.mark.parametrize("text", BROKEN_ASSESSMENTS)
+def test_a_broken_assessment_is_problems_never_a_crash(
+    mini_ledger: Path, cli: Cli, text: str
+) -> None:
+    from wenming.rules import RULES
+
+    (mini_ledger / "assessment").mkdir()
+    (mini_ledger / "assessment" / "坏.yaml").write_text(text, encoding="utf-8")
+    problems = validate(mini_ledger)
+    assert problems and {p.rule for p in problems} <= set(RULES)
+    assert all(p.source.path == "assessment/坏.yaml" and p.message for p in problems)
+    done = cli("status", "--score", "--year", "2022", repo=mini_ledger)
+    assert done.exit_code in (0, 1) and "Traceback" not in done.output
+
+
+def test_a_deduction_without_points_is_named(mini_ledger: Path) -> None:
+    (mini_ledger / "assessment").mkdir()
+    (mini_ledger / "assessment" / "a.yaml").write_text(BROKEN_ASSESSMENTS[7], encoding="utf-8")
+    found = {(p.source.line, p.rule) for p in validate(mini_ledger)}
+    # F1: no months to look back and, deducting, no points; F2: no such effect; F3: no points.
+    assert found == {
+        (5, "bad-number"),
+        (5, "missing-field"),
+        (6, "bad-value"),
+        (7, "missing-field"),
+    }
