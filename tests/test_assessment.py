@@ -356,3 +356,58 @@ def test_a_deduction_without_points_is_named(mini_ledger: Path) -> None:
         (6, "bad-value"),
         (7, "missing-field"),
     }
+
+
+@pytest.fixture
+def scored_git(git_ledger: Path) -> Path:
+    from conftest import git
+
+    (git_ledger / "assessment").mkdir()
+    shutil.copy(ASSESSMENT, git_ledger / "assessment" / ASSESSMENT.name)
+    git(git_ledger, "add", "-A")
+    git(git_ledger, "commit", "-q", "-m", "assessment")
+    return git_ledger
+
+
+def test_wenming_incident_writes_checks_and_commits(
+    scored_git: Path, cli: Cli, tmp_path: Path
+) -> None:
+    from conftest import git
+
+    notice = tmp_path / "通报.pdf"
+    notice.write_bytes(b"%PDF-1.4 notice")
+    done = cli(
+        "incident", "-n", "F2", "-d", "2022-06-01", "--title", "窗口服务被通报", "-u", "创建办",
+        "--summary", "已整改", "--evidence", f"通知={notice}|市政务办通报", repo=scored_git,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    rel = "incidents/2022/20220601-窗口服务被通报"
+    listed = git(scored_git, "-c", "core.quotePath=false", "log", "-1", "--name-only", "--format=")
+    assert sorted(listed.split()) == [f"{rel}.yaml", f"{rel}/通报.pdf"]
+    assert git(scored_git, "status", "--porcelain") == ""
+    assert validate(scored_git) == []
+    score = self_score(scored_git, year=2022, as_of=date(2022, 12, 31), today=date(2022, 12, 31))
+    assert score.score.deducted == 2.0
+    (entry,) = score.score.negatives[1].inside
+    assert (entry.id, entry.path) == ("20220601-窗口服务被通报", f"{rel}.yaml")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("-n", "F9"), "负面清单中没有“F9”"),
+        (("-u", "宣传科"), "单位“宣传科”不在 2022 年计划的 units 中"),
+        (("-d", "2023-01-05"), "没有覆盖 2023-01-05 的计划"),
+        (("--evidence", "通知=/nonexistent/通报.pdf"), "不存在"),
+    ],
+)
+def test_wenming_incident_refuses_bad_input_and_writes_nothing(
+    scored_git: Path, cli: Cli, change: tuple[str, str], message: str
+) -> None:
+    from conftest import git
+
+    args = {"-n": "F2", "-d": "2022-06-01", "--title": "通报", "-u": "创建办"}
+    args[change[0]] = change[1]
+    done = cli("incident", *[x for pair in args.items() for x in pair], repo=scored_git)
+    assert done.exit_code == 1 and message in done.output
+    assert git(scored_git, "status", "--porcelain", "--untracked-files=all") == ""

@@ -441,7 +441,7 @@ def check_assessments(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator
         yield from _assessment_links(assessment, ledger)
     negatives = {n.id for a in ledger.assessments for n in a.negative_list}
     for incident in ledger.incidents:
-        yield from _incident(incident, ledger.plans.get(incident.year), negatives, files)
+        yield from check_incident(incident, ledger.plans.get(incident.year), negatives, files)
 
 
 def _sum(values: list[float]) -> float:
@@ -538,7 +538,7 @@ def _assessment_links(assessment: Assessment, ledger: Ledger) -> Iterator[Proble
                     )
 
 
-def _incident(
+def check_incident(
     incident: Incident, plan: Plan | None, negatives: set[str], files: Mapping[str, FileFact]
 ) -> Iterator[Problem]:
     if incident.negative not in negatives:

@@ -170,7 +170,9 @@ def _lenient_output() -> None:
 
 
 # The subcommands in the order help lists them; each lives in the module of the same name.
-COMMANDS = ("add", "list", "show", "rm", "check", "status", "export", "init", "plan")
+COMMANDS = (
+    "add", "list", "show", "rm", "incident", "check", "status", "export", "init", "plan",
+)  # fmt: skip
 
 
 class _Commands(MutableMapping[str, ClickCommand]):
