@@ -28,6 +28,7 @@ from ..commands.show import EVIDENCE_STATES, show
 from ..commands.status import status
 from ..dates import DateError, parse_loose
 from ..errors import Severity, WenmingError
+from ..export.rows import section_banner
 from ..files import inspect, unsafe_reason
 from ..ledger import load
 from ..record import prepare
@@ -78,6 +79,8 @@ def create_app(settings: Settings) -> Flask:
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
     )
+    # A doubled slash is not tidied into a redirect: every path is judged as sent.
+    app.url_map.merge_slashes = False
     staging = Path(tempfile.mkdtemp(prefix="wenming-serve-"))
     app.extensions["wenming"] = settings
     app.extensions["wenming-staging"] = staging
@@ -224,7 +227,7 @@ def create_app(settings: Settings) -> Flask:
             progress=result.progress,
             counts=result.progress.counts,
             sections=sections,
-            charts=views.charts(plan, months, rows),
+            charts=views.charts(plan, months, rows, result.progress.as_of),
             months=months,
             todo=todo,
             states=list(State),
@@ -497,6 +500,8 @@ def create_app(settings: Settings) -> Flask:
     @app.template_filter("records_of")
     def _records_of(task_ids: tuple[str, ...]) -> str:
         return "、".join(task_ids)
+
+    app.add_template_global(section_banner, "banner")
 
     @app.template_global()
     def role_of(plan: Any, task: Any, unit: str) -> str | None:

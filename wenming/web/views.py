@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..calendar import periods
 from ..commands.add import read_date
 from ..errors import WenmingError
 from ..ledger import select_plan
@@ -209,20 +210,28 @@ BAR_GAP = 4
 
 
 def charts(
-    plan: Plan, months: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]
+    plan: Plan,
+    months: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[int]]],
+    as_of: date,
 ) -> list[Chart]:
-    """A small bar chart per section, every section on the same scale (continuity at a glance)."""
+    """A small bar chart per section, every section on the same scale (continuity at a glance).
+
+    Only months begun by `as_of` count as empty: the rest of the year is not a gap yet.
+    """
     top = max((n for _, counts in rows for n in counts), default=0) or 1
     titles = {s.id: s.title for s in plan.sections}
+    begun = sum(1 for span in periods("month", plan.start, plan.end) if span.start <= as_of)
+    floor, room = CHART_HEIGHT - 14, CHART_HEIGHT - 24  # the month labels below, a count above
     drawn = []
     for section, counts in rows:
         bars = []
         for index, (label, count) in enumerate(zip(months, counts, strict=True)):
-            height = round(count / top * (CHART_HEIGHT - 14), 1) if count else 0
+            height = round(count / top * room, 1) if count else 0
             x = index * (BAR_WIDTH + BAR_GAP)
-            bars.append(Bar(x, CHART_HEIGHT - 14 - height, height, count, label))
+            bars.append(Bar(x, floor - height, height, count, label))
         width = len(months) * (BAR_WIDTH + BAR_GAP)
-        empty = sum(1 for c in counts if not c)
+        empty = sum(1 for c in counts[:begun] if not c)
         drawn.append(
             Chart(section, titles.get(section, section), width, CHART_HEIGHT, tuple(bars), empty)
         )
