@@ -18,7 +18,8 @@ PASSWORD_ENV = "WENMING_SERVE_PASSWORD"
 def serve(
     ctx: typer.Context,
     host: Annotated[
-        str, typer.Option("--host", help="监听的地址；127.0.0.1 只允许本机访问，其他地址需要访问密码")
+        str,
+        typer.Option("--host", help="监听的地址；127.0.0.1 只允许本机访问，其他地址需要访问密码"),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="端口")] = 8000,
     open_browser: Annotated[bool, typer.Option("--open", help="启动后在浏览器中打开")] = False,

@@ -95,7 +95,7 @@ def create_app(settings: Settings) -> Flask:
     def guard() -> ResponseReturnValue | None:
         if settings.password and not session.get("authed"):
             token = request.args.get("token", "")
-            if token and hmac.compare_digest(token, settings.password):
+            if token and _same(token, settings.password):
                 session["authed"] = True
                 return redirect(request.path)
             if request.endpoint not in ("login", "static"):
@@ -104,7 +104,7 @@ def create_app(settings: Settings) -> Flask:
             session["csrf"] = secrets.token_urlsafe(32)
         if request.method == "POST":
             sent = request.form.get("csrf", "")
-            if not hmac.compare_digest(sent, session["csrf"]):
+            if not _same(sent, session["csrf"]):
                 return page(
                     "message.html",
                     400,
@@ -155,6 +155,18 @@ def create_app(settings: Settings) -> Flask:
         code = exc.code or 500
         return page("message.html", code, title=words.get(code, "请求有误"), text="", hint="")
 
+    @app.errorhandler(Exception)
+    def internal(exc: Exception) -> ResponseReturnValue:
+        # A bug: logged in full for whoever runs the server, one Chinese line for the page.
+        app.logger.exception("wenming serve: unexpected error")
+        return page(
+            "message.html",
+            500,
+            title="程序出错了",
+            text="这是 wenming 的缺陷，不是你的操作问题；台账中已写入的内容不受影响。",
+            hint="请把运行 wenming serve 的窗口中显示的报错发给台账管理员。",
+        )
+
     # ------------------------------------------------------------ access and who is working
 
     @app.route("/login", methods=["GET", "POST"])
@@ -162,12 +174,14 @@ def create_app(settings: Settings) -> Flask:
         wrong = False
         if request.method == "POST" and settings.password:
             given = request.form.get("password", "")
-            if hmac.compare_digest(given, settings.password):
+            if _same(given, settings.password):
                 session["authed"] = True
                 target = request.form.get("next", "/")
                 return redirect(target if target.startswith("/") and "//" not in target else "/")
             wrong = True
-        return page("login.html", 401 if wrong else 200, wrong=wrong, next=request.args.get("next", "/"))
+        return page(
+            "login.html", 401 if wrong else 200, wrong=wrong, next=request.args.get("next", "/")
+        )
 
     @app.post("/me")
     def me() -> ResponseReturnValue:
@@ -176,7 +190,9 @@ def create_app(settings: Settings) -> Flask:
         year = 365 * 24 * 3600
         for cookie, key in ((AUTHOR_COOKIE, "author"), (EMAIL_COOKIE, "email")):
             value = request.form.get(key, "").strip()[:120]
-            response.set_cookie(cookie, quote(value), max_age=year, samesite="Strict", httponly=True)
+            response.set_cookie(
+                cookie, quote(value), max_age=year, samesite="Strict", httponly=True
+            )
         return response
 
     def current_author() -> str | None:
@@ -258,7 +274,9 @@ def create_app(settings: Settings) -> Flask:
 
     @app.get("/records")
     def records() -> ResponseReturnValue:
-        args = {k: request.args.get(k, "").strip() for k in ("task", "unit", "type", "from", "to", "q")}
+        args = {
+            k: request.args.get(k, "").strip() for k in ("task", "unit", "type", "from", "to", "q")
+        }
         ledger = load(root)
         error = ""
         listed = None
@@ -295,7 +313,9 @@ def create_app(settings: Settings) -> Flask:
     def record_page(record_id: str) -> ResponseReturnValue:
         shown = _exact(record_id, lambda: show(root, record_id, today=settings.today()))
         photos = {
-            e.file for e in shown.evidence if e.file and Path(e.file).suffix.lower() in views.PHOTO_SUFFIXES
+            e.file
+            for e in shown.evidence
+            if e.file and Path(e.file).suffix.lower() in views.PHOTO_SUFFIXES
         }
         return page(
             "record.html",
@@ -471,16 +491,16 @@ def create_app(settings: Settings) -> Flask:
             abort(404)
         options: dict[str, Any] = dict(DOWNLOADS[kind][1])
         with export_lock:
+            # Only the latest export is kept: a download already under way holds its file open.
+            for old in staging.glob("export-*"):
+                shutil.rmtree(old, ignore_errors=True)
             folder = Path(tempfile.mkdtemp(dir=staging, prefix="export-"))
             if kind == "bundle":
                 options["bundle"] = folder / "台账移交.zip"
             result = export(
                 root, folder=folder, as_of=as_of_arg(), today=settings.today(), **options
             )
-        if kind == "bundle":
-            name = f"台账移交-{result.data.plan.year}.zip"
-        else:
-            name = result.path.name
+        name = f"台账移交-{result.data.plan.year}.zip" if kind == "bundle" else result.path.name
         return send_file(result.path, as_attachment=True, download_name=name)
 
     @app.get("/problems")
@@ -508,6 +528,11 @@ def create_app(settings: Settings) -> Flask:
         return role(plan, task, unit)
 
     return app
+
+
+def _same(given: str, expected: str) -> bool:
+    """A constant-time comparison that also takes what a person may type (any characters)."""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
 def cleanup(app: Flask) -> None:

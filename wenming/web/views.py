@@ -153,7 +153,9 @@ def read_form(
         name, sep, raw = line.partition("=")
         try:
             if not sep:
-                raise WenmingError(f"“{line.strip()}”不是“名称=数值”", "每行一项，例如 受益人数=120")
+                raise WenmingError(
+                    f"“{line.strip()}”不是“名称=数值”", "每行一项，例如 受益人数=120"
+                )
             check_figure(plan, name.strip())
             figures[name.strip()] = float(raw)
         except WenmingError as exc:
@@ -163,7 +165,9 @@ def read_form(
     evidence: list[EvidenceSpec] = []
     for item in staged:
         if item.kind not in plan.evidence_kinds:
-            errors["evidence"] = message(unknown_evidence_kind(item.kind, plan.evidence_kinds, "类型"))
+            errors["evidence"] = message(
+                unknown_evidence_kind(item.kind, plan.evidence_kinds, "类型")
+            )
         elif folder is not None:
             evidence.append(EvidenceSpec(folder / item.name, item.kind, item.caption))
     if errors or day is None:
