@@ -32,7 +32,7 @@ from ..export.rows import section_banner
 from ..files import inspect, unsafe_reason
 from ..ledger import load
 from ..record import prepare
-from ..status import STATE_ORDER, State, role
+from ..status import STATE_ORDER, RequirementProgress, State, TaskProgress, Todo, role
 from . import views
 
 AUTHOR_COOKIE = "wenming_author"
@@ -227,7 +227,7 @@ def create_app(settings: Settings) -> Flask:
         sections = [
             (s, [t for t in result.progress.tasks if t.section == s.id]) for s in plan.sections
         ]
-        todo = [
+        todo: list[tuple[TaskProgress, RequirementProgress | None, Todo]] = [
             (t, req, item)
             for t in result.progress.tasks
             for req in t.requirements
