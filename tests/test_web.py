@@ -122,6 +122,33 @@ def test_bad_date_and_unknown_unit_are_shown_beside_their_fields(
     assert records(root) == before and log(root, "-1", "--format=%H") == head
 
 
+def test_edit_a_record(page: Any, served: tuple[str, Path]) -> None:
+    url, root = served
+    record = next(p for p in records(root) if "五四青年" in p.name)
+    page.goto(url + "/records/" + record.stem)
+    page.click("text=修改")
+    assert page.locator("#title").input_value() == "五四青年志愿服务"
+    page.fill("#title", "五四青年志愿服务进社区")
+    page.fill("#participants", "15")
+    page.fill("input[name=caption]", "志愿者清理楼道（改）")
+    page.fill("#unit", "没有这个单位")
+    page.click("#save")
+    assert "没有这个单位" in page.locator("#field-unit .field-error").inner_text()
+    assert record.exists()  # nothing changed while a field is wrong
+    page.fill("#unit", "机关党委")
+    page.click("#save")
+    assert page.locator(".notice").inner_text() == "已保存。"
+    assert page.locator("h1").inner_text() == "五四青年志愿服务进社区"
+    assert "机关党委" in page.locator("#record-fields").inner_text()
+    (after,) = (p for p in records(root) if "五四青年" in p.name)
+    assert not record.exists() and "进社区" in after.name
+    text = after.read_text(encoding="utf-8")
+    assert "participants: 15" in text and "志愿者清理楼道（改）" in text
+    assert (after.with_suffix("") / "现场照片.png").is_file()
+    assert log(root, "-1", "--format=%an|%s").startswith("王五|修改记录：2022-05-04")
+    assert git(root, "status", "--porcelain") == ""
+
+
 def test_remove_a_record(page: Any, served: tuple[str, Path]) -> None:
     url, root = served
     record = next(p for p in records(root) if "学雷锋" in p.name)

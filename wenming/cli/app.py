@@ -170,7 +170,9 @@ def _lenient_output() -> None:
 
 
 # The subcommands in the order help lists them; each lives in the module of the same name.
-COMMANDS = ("add", "list", "show", "rm", "check", "status", "export", "serve", "init", "plan")
+COMMANDS = (
+    "add", "list", "show", "edit", "rm", "check", "status", "export", "serve", "init", "plan",
+)  # fmt: skip
 
 
 class _Commands(MutableMapping[str, ClickCommand]):

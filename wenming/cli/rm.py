@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import EXIT_INTERRUPTED, Command, command_app, ledger_root, use_cache
+from .app import EXIT_INTERRUPTED, Command, command_app, ledger_root
 
 cli = command_app()
 
@@ -44,7 +44,7 @@ def rm(
     from ..errors import WenmingError
 
     root = ledger_root(ctx)
-    removal = plan_removal(root, record, use_cache(ctx))
+    removal = plan_removal(root, record)
     typer.echo(f"将删除 {removal.record.date.isoformat()} {removal.record.title}：")
     for path in removal.paths:
         typer.echo(f"  {path}")

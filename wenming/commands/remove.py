@@ -6,10 +6,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ledger import RECORDS_DIR, load
+from ..ledger import RECORDS_DIR
 from ..model import Record
 from .commit import Committed, commit
-from .records import find_record
+from .records import locate
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,9 @@ class RemoveResult:
     committed: Committed | None
 
 
-def plan_removal(root: Path, fragment: str, use_cache: bool = True) -> Removal:
+def plan_removal(root: Path, fragment: str) -> Removal:
     """The record named by `fragment` (its id or a unique piece of it) and its files."""
-    record = find_record(load(root, use_cache).records, fragment)
+    record = locate(root, fragment)
     folder = root / RECORDS_DIR / str(record.year) / record.id
     evidence = (
         sorted(p.relative_to(root).as_posix() for p in folder.rglob("*") if not p.is_dir())

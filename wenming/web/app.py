@@ -21,7 +21,9 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..commands.add import add
 from ..commands.check import validate
+from ..commands.edit import apply_edit, plan_edit
 from ..commands.export import export
+from ..commands.records import locate
 from ..commands.records_list import list_records
 from ..commands.remove import plan_removal, remove
 from ..commands.show import EVIDENCE_STATES, show
@@ -30,7 +32,8 @@ from ..dates import DateError, parse_loose
 from ..errors import Severity, WenmingError
 from ..export.rows import section_banner
 from ..files import inspect, unsafe_reason
-from ..ledger import load
+from ..ledger import load, select_plan
+from ..model import Record
 from ..record import prepare
 from ..status import STATE_ORDER, RequirementProgress, State, TaskProgress, Todo, role
 from . import views
@@ -324,6 +327,7 @@ def create_app(settings: Settings) -> Flask:
             photos=photos,
             states=EVIDENCE_STATES,
             saved=request.args.get("saved", ""),
+            can_edit=True,
         )
 
     def _exact(record_id: str, fetch: Callable[[], Any]) -> Any:
@@ -456,8 +460,6 @@ def create_app(settings: Settings) -> Flask:
         preview: Any,
         today: date,
     ) -> ResponseReturnValue:
-        from ..ledger import select_plan
-
         try:
             day = parse_loose(form["date"], today.year) if form.get("date") else today
         except DateError:
@@ -475,6 +477,73 @@ def create_app(settings: Settings) -> Flask:
             stage=stage,
             errors=errors,
             preview=preview,
+            labels=views.LABELS,
+            order=[k for k in (*views.FIELDS, "record", "author") if k in errors],
+        )
+
+    # ------------------------------------------------------------ editing a record
+
+    @app.route("/records/<record_id>/edit", methods=["GET", "POST"])
+    def edit_page(record_id: str) -> ResponseReturnValue:
+        record = _exact(record_id, lambda: _Found(locate(root, record_id))).record
+        ledger = load(root)
+        today = settings.today()
+        if request.method == "GET":
+            form = views.edit_form(record)
+            captions = [e.caption for e in record.evidence]
+            return edit_form_page(record, form, captions, [], [], secrets.token_hex(16), {})
+        stage = request.form.get("stage", "")
+        if not views.valid_stage(stage):
+            abort(400)
+        form = {k: request.form.get(k, "") for k in views.FIELDS}
+        captions = request.form.getlist("caption")
+        drop = request.form.getlist("drop")
+        errors: dict[str, str] = {}
+        try:
+            staged = stage_uploads(stage)
+        except WenmingError as exc:
+            staged, errors = [], {"evidence": views.message(exc)}
+        changes, found = views.read_changes(
+            ledger, record, form, captions, drop, staged, staging / stage, today
+        )
+        errors.update(found)
+        if not errors and not current_author():
+            errors["author"] = "请先在页面上方填写你的姓名：提交修改时要记下是谁改的"
+        if errors or changes is None:
+            return edit_form_page(record, form, captions, drop, staged, stage, errors)
+        try:
+            result = apply_edit(root, plan_edit(root, record.id, changes), author=current_author())
+        except WenmingError as exc:
+            errors["record"] = views.message(exc)
+            return edit_form_page(record, form, captions, drop, staged, stage, errors)
+        shutil.rmtree(staging / stage, ignore_errors=True)
+        after = result.edit.after
+        if result.committed is not None and not result.committed.ok:
+            return page("edited.html", edit=result.edit, committed=result.committed)
+        return redirect(url_for("record_page", record_id=after.id, saved=1))
+
+    def edit_form_page(
+        record: Any,
+        form: dict[str, str],
+        captions: list[str],
+        drop: list[str],
+        staged: list[views.Staged],
+        stage: str,
+        errors: dict[str, str],
+    ) -> ResponseReturnValue:
+        ledger = load(root)
+        plan = ledger.plans.get(record.year) or select_plan(ledger, None, settings.today())
+        return page(
+            "edit.html",
+            400 if errors else 200,
+            record=record,
+            plan=plan,
+            form=form,
+            captions=captions + [""] * (len(record.evidence) - len(captions)),
+            drop=drop,
+            staged=staged,
+            stage=stage,
+            errors=errors,
             labels=views.LABELS,
             order=[k for k in (*views.FIELDS, "record", "author") if k in errors],
         )
@@ -528,6 +597,13 @@ def create_app(settings: Settings) -> Flask:
         return role(plan, task, unit)
 
     return app
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A record found by id, in the shape the record pages look up (`.record`)."""
+
+    record: Record
 
 
 def _same(given: str, expected: str) -> bool:

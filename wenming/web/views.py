@@ -10,9 +10,11 @@ from pathlib import Path
 
 from ..calendar import periods
 from ..commands.add import read_date
+from ..commands.edit import Changes
 from ..errors import WenmingError
 from ..ledger import select_plan
-from ..model import HOURS_FIGURE, Ledger, Plan
+from ..model import HOURS_FIGURE, Ledger, Plan, Record
+from ..numbers import plain_number
 from ..record import (
     Draft,
     EvidenceSpec,
@@ -240,3 +242,75 @@ def charts(
             Chart(section, titles.get(section, section), width, CHART_HEIGHT, tuple(bars), empty)
         )
     return drawn
+
+
+def split_tasks(text: str) -> list[str]:
+    """Task ids typed in one box, separated by “、”, commas or spaces."""
+    return [t for t in re.split(r"[、，,;；\s]+", text) if t]
+
+
+def edit_form(record: Record) -> dict[str, str]:
+    """A record's fields as the edit form shows them."""
+    figures = dict(record.figures)
+    hours = figures.pop(HOURS_FIGURE, None)
+    return {
+        "task": "、".join(record.tasks),
+        "date": record.date.isoformat(),
+        "type": record.type,
+        "title": record.title,
+        "unit": record.unit,
+        "place": record.place,
+        "participants": "" if record.participants is None else str(record.participants),
+        "hours": "" if hours is None else plain_number(hours),
+        "figures": "\n".join(f"{k}={plain_number(v)}" for k, v in figures.items()),
+        "summary": record.summary,
+    }
+
+
+def read_changes(
+    ledger: Ledger,
+    record: Record,
+    form: Mapping[str, str],
+    captions: Sequence[str],
+    drop: Sequence[str],
+    staged: Sequence[Staged],
+    folder: Path | None,
+    today: date,
+) -> tuple[Changes | None, dict[str, str]]:
+    """The edit form as `wenming edit`'s changes, each field checked as the add form checks it."""
+    tasks = split_tasks(form.get("task", ""))
+    # Every field but the task list is checked as on the add form (with the first task).
+    single = {**form, "task": tasks[0] if tasks else ""}
+    outcome = read_form(ledger, single, staged, folder, today)
+    errors = dict(outcome.errors)
+    resolved: list[str] = []
+    for task in tasks[1:]:
+        try:
+            resolved.append(resolve_task(outcome.plan, task))
+        except WenmingError as exc:
+            errors["task"] = message(exc).split("计划的任务有：")[0]
+    draft = outcome.draft
+    if errors or draft is None:
+        return None, errors
+    figures: dict[str, float | None] = dict.fromkeys(record.figures)
+    figures.update(draft.figures)
+    positions = [str(n) for n in range(1, len(record.evidence) + 1)]
+    return Changes(
+        date=draft.date,
+        title=draft.title,
+        tasks=(*draft.tasks, *resolved),
+        type=draft.type,
+        unit=draft.unit,
+        place=draft.place,
+        participants=draft.participants,
+        figures={k: v for k, v in figures.items() if not (v is None and k not in record.figures)},
+        summary=draft.summary,
+        add_evidence=draft.evidence,
+        # Positions count from the record as it was; removals go last-first so they stay valid.
+        remove_evidence=tuple(sorted((p for p in drop if p in positions), key=int, reverse=True)),
+        captions=tuple(
+            (p, c.strip())
+            for p, c, item in zip(positions, captions, record.evidence, strict=False)
+            if c.strip() != item.caption and p not in drop
+        ),
+    ), {}
