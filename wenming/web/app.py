@@ -33,7 +33,8 @@ from ..errors import Severity, WenmingError
 from ..export.rows import section_banner
 from ..files import inspect, unsafe_reason
 from ..ledger import load, select_plan
-from ..model import Record
+from ..model import HOURS_FIGURE, Record
+from ..numbers import plain_number
 from ..record import prepare
 from ..status import STATE_ORDER, RequirementProgress, State, TaskProgress, Todo, role
 from . import views
@@ -591,6 +592,8 @@ def create_app(settings: Settings) -> Flask:
         return "、".join(task_ids)
 
     app.add_template_global(section_banner, "banner")
+    app.add_template_filter(plain_number, "number")
+    app.add_template_global(HOURS_FIGURE, "HOURS")
 
     @app.template_global()
     def role_of(plan: Any, task: Any, unit: str) -> str | None:
