@@ -593,7 +593,7 @@ def create_app(settings: Settings) -> Flask:
 
     app.add_template_global(section_banner, "banner")
     app.add_template_filter(plain_number, "number")
-    app.add_template_global(HOURS_FIGURE, "HOURS")
+    app.jinja_env.globals["HOURS"] = HOURS_FIGURE
 
     @app.template_global()
     def role_of(plan: Any, task: Any, unit: str) -> str | None:
