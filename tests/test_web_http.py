@@ -225,3 +225,34 @@ def test_a_password_guards_every_page(git_ledger: Path) -> None:
 def test_serve_refuses_nothing_on_loopback_and_needs_a_password_beyond() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
+
+
+def test_a_bad_date_typed_without_the_picker_is_refused_beside_its_field(
+    client: FlaskClient, git_ledger: Path
+) -> None:
+    before = records(git_ledger)
+    code, html = _save(client, date="2022-13-45", participants="很多")
+    assert code == 400
+    assert re.search(r'id="error-date"[^>]*>[^<]*2022-13-45', html)
+    assert re.search(r'id="error-participants"[^>]*>[^<]*很多', html)
+    assert 'id="error-unit"' not in html
+    assert records(git_ledger) == before
+
+
+def test_problems_link_to_their_record(client: FlaskClient, git_ledger: Path) -> None:
+    (record,) = records(git_ledger)
+    text = record.read_text(encoding="utf-8").replace("unit: 团委", "unit: 不存在的科室")
+    assert "不存在的科室" in text
+    record.write_text(text, encoding="utf-8")
+    html = client.get("/problems").get_data(as_text=True)
+    link = f'href="/records/{urllib.parse.quote(record.stem)}"'
+    row = next(r for r in html.split("<tr") if "不存在的科室" in r)
+    assert link in row and "unknown-unit" in row
+
+
+def test_the_workbook_downloads(client: FlaskClient) -> None:
+    response = client.get("/downloads/xlsx")
+    assert response.status_code == 200
+    assert response.data[:2] == b"PK"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert client.get("/downloads/../../plan").status_code == 404

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import Command, command_app, ledger_root
+from .app import Command, command_app, ledger_root, use_cache
 
 cli = command_app()
 
@@ -48,7 +48,7 @@ def serve(
     generated = False
     if not is_loopback(host) and not secret:
         secret, generated = new_password(), True
-    app = create_app(Settings(root, secret, upload_limit * 1024 * 1024))
+    app = create_app(Settings(root, secret, upload_limit * 1024 * 1024, use_cache=use_cache(ctx)))
     server = bind(app, host, port, app.config["MAX_CONTENT_LENGTH"])
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     url = f"http://{shown if ':' not in shown else f'[{shown}]'}:{server.port if port == 0 else port}/"

@@ -32,7 +32,7 @@ from ..dates import DateError, parse_loose
 from ..errors import Severity, WenmingError
 from ..export.rows import section_banner
 from ..files import inspect, unsafe_reason
-from ..ledger import load, select_plan
+from ..ledger import RECORDS_DIR, load, load_plans, select_plan
 from ..model import HOURS_FIGURE, Record
 from ..numbers import plain_number
 from ..record import prepare
@@ -69,6 +69,7 @@ class Settings:
     password: str | None = None
     upload_limit: int = DEFAULT_UPLOAD_LIMIT
     today: Callable[[], date] = date.today
+    use_cache: bool = True  # the global --no-cache
 
 
 def create_app(settings: Settings) -> Flask:
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> Flask:
     app.extensions["wenming"] = settings
     app.extensions["wenming-staging"] = staging
     root = settings.root
+    cache = settings.use_cache
     # Reading the ledger while another request writes is safe (records are published
     # atomically); the lock only keeps two exports from writing the same temporary folder.
     export_lock = threading.Lock()
@@ -223,7 +225,12 @@ def create_app(settings: Settings) -> Flask:
     @app.get("/")
     def dashboard() -> ResponseReturnValue:
         result = status(
-            root, year=year_arg(), as_of=as_of_arg(), with_timeline=True, today=settings.today()
+            root,
+            year=year_arg(),
+            as_of=as_of_arg(),
+            with_timeline=True,
+            today=settings.today(),
+            use_cache=cache,
         )
         plan = result.plan
         assert result.timeline is not None
@@ -251,16 +258,20 @@ def create_app(settings: Settings) -> Flask:
             months=months,
             todo=todo,
             states=list(State),
-            years=sorted(load(root).plans) if request.args.get("year") else [plan.year],
         )
 
     @app.get("/tasks/<task_id>")
     def task_page(task_id: str) -> ResponseReturnValue:
-        plan = status(root, year=year_arg(), today=settings.today()).plan
+        plan = select_plan(load_plans(root, cache), year_arg(), settings.today())
         if task_id not in plan.tasks:
             abort(404)
         result = status(
-            root, year=plan.year, as_of=as_of_arg(), task=task_id, today=settings.today()
+            root,
+            year=plan.year,
+            as_of=as_of_arg(),
+            task=task_id,
+            today=settings.today(),
+            use_cache=cache,
         )
         progress = result.shown.tasks[0]
         records = result.records or {}
@@ -281,7 +292,7 @@ def create_app(settings: Settings) -> Flask:
         args = {
             k: request.args.get(k, "").strip() for k in ("task", "unit", "type", "from", "to", "q")
         }
-        ledger = load(root)
+        ledger = load(root, cache)
         error = ""
         listed = None
         try:
@@ -315,7 +326,9 @@ def create_app(settings: Settings) -> Flask:
 
     @app.get("/records/<record_id>")
     def record_page(record_id: str) -> ResponseReturnValue:
-        shown = _exact(record_id, lambda: show(root, record_id, today=settings.today()))
+        shown = _exact(
+            record_id, lambda: show(root, record_id, today=settings.today(), use_cache=cache)
+        )
         photos = {
             e.file
             for e in shown.evidence
@@ -360,13 +373,24 @@ def create_app(settings: Settings) -> Flask:
         # Only a file some record names as its evidence, checked as `check` checks it.
         if unsafe_reason(rel) is not None:
             abort(404)
-        named = {e.file for r in load(root).records for e in r.evidence if e.file}
-        if rel not in named:
+        if rel not in named_files(rel):
             abort(404)
         fact = inspect(root, rel, want_hash=False)
         if fact.state != "ok":
             abort(404)
         return send_file(root / rel, as_attachment=request.args.get("download") == "1")
+
+    def named_files(rel: str) -> set[str]:
+        """The evidence files of the record whose folder `rel` is in (read alone), else of all."""
+        parts = rel.split("/")
+        if len(parts) >= 4 and parts[0] == RECORDS_DIR and parts[1].isdigit():
+            try:
+                record = locate(root, parts[2])
+            except WenmingError:
+                record = None
+            if record is not None and record.id == parts[2]:
+                return {e.file for e in record.evidence if e.file}
+        return {e.file for r in load(root, cache).records for e in r.evidence if e.file}
 
     # ------------------------------------------------------------ logging an activity
 
@@ -389,7 +413,7 @@ def create_app(settings: Settings) -> Flask:
             )
         if uploads:
             folder.mkdir(exist_ok=True)
-        plan = load(root).plans
+        plan = load_plans(root, cache).plans
         some_plan = plan[max(plan)] if plan else None
         for upload in uploads:
             name = views.staged_name(upload.filename or "", [k.name for k in kept])
@@ -407,7 +431,7 @@ def create_app(settings: Settings) -> Flask:
 
     @app.route("/add", methods=["GET", "POST"])
     def add_page() -> ResponseReturnValue:
-        ledger = load(root)
+        ledger = load_plans(root, cache)
         today = settings.today()
         form: dict[str, str] = {k: request.form.get(k, "") for k in views.FIELDS}
         if request.method == "GET":
@@ -487,7 +511,7 @@ def create_app(settings: Settings) -> Flask:
     @app.route("/records/<record_id>/edit", methods=["GET", "POST"])
     def edit_page(record_id: str) -> ResponseReturnValue:
         record = _exact(record_id, lambda: _Found(locate(root, record_id))).record
-        ledger = load(root)
+        ledger = load_plans(root, cache)
         today = settings.today()
         if request.method == "GET":
             form = views.edit_form(record)
@@ -513,7 +537,9 @@ def create_app(settings: Settings) -> Flask:
         if errors or changes is None:
             return edit_form_page(record, form, captions, drop, staged, stage, errors)
         try:
-            result = apply_edit(root, plan_edit(root, record.id, changes), author=current_author())
+            result = apply_edit(
+                root, plan_edit(root, record.id, changes, use_cache=cache), author=current_author()
+            )
         except WenmingError as exc:
             errors["record"] = views.message(exc)
             return edit_form_page(record, form, captions, drop, staged, stage, errors)
@@ -532,7 +558,7 @@ def create_app(settings: Settings) -> Flask:
         stage: str,
         errors: dict[str, str],
     ) -> ResponseReturnValue:
-        ledger = load(root)
+        ledger = load_plans(root, cache)
         plan = ledger.plans.get(record.year) or select_plan(ledger, None, settings.today())
         return page(
             "edit.html",
@@ -568,15 +594,20 @@ def create_app(settings: Settings) -> Flask:
             if kind == "bundle":
                 options["bundle"] = folder / "台账移交.zip"
             result = export(
-                root, folder=folder, as_of=as_of_arg(), today=settings.today(), **options
+                root,
+                folder=folder,
+                as_of=as_of_arg(),
+                today=settings.today(),
+                use_cache=cache,
+                **options,
             )
         name = f"台账移交-{result.data.plan.year}.zip" if kind == "bundle" else result.path.name
         return send_file(result.path, as_attachment=True, download_name=name)
 
     @app.get("/problems")
     def problems() -> ResponseReturnValue:
-        found = validate(root)
-        ledger = load(root)
+        found = validate(root, cache)
+        ledger = load(root, cache)
         by_path = {r.path: r.id for r in ledger.records}
         errors = sum(p.severity is Severity.ERROR for p in found)
         return page(
