@@ -5,7 +5,12 @@ from __future__ import annotations
 import http.client
 import io
 import re
+import signal
+import subprocess
+import sys
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -256,3 +261,36 @@ def test_the_workbook_downloads(client: FlaskClient) -> None:
     assert response.data[:2] == b"PK"
     assert "attachment" in response.headers["Content-Disposition"]
     assert client.get("/downloads/../../plan").status_code == 404
+
+
+def test_serve_prints_its_address_and_a_password_beyond_this_machine(git_ledger: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wenming", "--repo", str(git_ledger), "serve",
+         "--host", "0.0.0.0", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(5)]
+        address = re.search(r"网页地址：http://127\.0\.0\.1:(\d+)/", lines[1])
+        password = re.search(r"访问密码：(\S+)（自动生成", lines[2])
+        assert address and password, lines
+        url = f"http://127.0.0.1:{address.group(1)}"
+        with urllib.request.urlopen(f"{url}/?token={password.group(1)}") as response:
+            assert response.status == 200
+        opener = urllib.request.build_opener(NoRedirect())
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(url + "/")
+        assert refused.value.code == 302
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=20)
+        assert "已停止" in out and process.returncode == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None

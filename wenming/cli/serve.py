@@ -65,9 +65,10 @@ def serve(
 
         webbrowser.open(url)
     try:
-        server.run()
+        server.run()  # waitress ends its loop on Ctrl-C itself
     except KeyboardInterrupt:
-        typer.echo("已停止。")
+        pass
     finally:
         server.close()
         cleanup(app)
+    typer.echo("已停止。")
