@@ -282,7 +282,8 @@ def test_serve_prints_its_address_and_a_password_beyond_this_machine(git_ledger:
         with pytest.raises(urllib.error.HTTPError) as refused:
             opener.open(url + "/")
         assert refused.value.code == 302
-        process.send_signal(signal.SIGINT)
+        # SIGTERM, as a service manager stops it (Ctrl-C ends it the same way).
+        process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=20)
         assert "已停止" in out and process.returncode == 0
     finally:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -12,6 +14,10 @@ from .app import Command, command_app, ledger_root, use_cache
 cli = command_app()
 
 PASSWORD_ENV = "WENMING_SERVE_PASSWORD"
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 @cli.command(cls=Command)
@@ -65,6 +71,9 @@ def serve(
         import webbrowser
 
         webbrowser.open(url)
+    # A service manager stops the server with SIGTERM: end the loop the way Ctrl-C does, so
+    # the uploads waiting in the staging folder are removed too.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.run()  # waitress ends its loop on Ctrl-C itself
     except KeyboardInterrupt:
