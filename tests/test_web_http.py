@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import http.client
 import io
+import os
 import re
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +23,7 @@ from conftest import git
 from flask.testing import FlaskClient
 from web_server import TODAY, log, post, records, serving, session
 
-from wenming.web.app import AUTHOR_COOKIE, Settings, cleanup, create_app
+from wenming.web.app import AUTHOR_COOKIE, Settings, _sweep, cleanup, create_app
 from wenming.web.server import is_loopback
 
 
@@ -295,3 +297,13 @@ def test_serve_prints_its_address_and_a_password_beyond_this_machine(git_ledger:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
+
+
+def test_uploads_never_saved_are_swept_after_a_day(tmp_path: Path) -> None:
+    old, fresh = tmp_path / "a", tmp_path / "b"
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / "照片.jpg").write_bytes(b"x")
+    os.utime(old, (0, time.time() - 25 * 3600))
+    _sweep(tmp_path)
+    assert not old.exists() and fresh.exists()

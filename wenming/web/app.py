@@ -7,6 +7,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,7 @@ EMAIL_COOKIE = "wenming_email"
 DEFAULT_UPLOAD_LIMIT = 50 * 1024 * 1024
 MAX_FILES = 20
 LIST_LIMIT = 200
+STAGE_HOURS = 24  # how long uploads wait for their form to be saved
 STATE_CLASS = {
     State.DONE: "done", State.ON_TRACK: "on-track", State.LATE: "late",
     State.NOT_STARTED: "not-started",
@@ -435,6 +437,7 @@ def create_app(settings: Settings) -> Flask:
         today = settings.today()
         form: dict[str, str] = {k: request.form.get(k, "") for k in views.FIELDS}
         if request.method == "GET":
+            _sweep(staging)
             form["task"] = request.args.get("task", "")
             form["date"] = request.args.get("date", "")
             form["type"] = request.args.get("type", "")
@@ -643,6 +646,17 @@ class _Found:
 def _same(given: str, expected: str) -> bool:
     """A constant-time comparison that also takes what a person may type (any characters)."""
     return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
+def _sweep(staging: Path, age: float = STAGE_HOURS * 3600) -> None:
+    """Remove uploads previewed but never saved, once they are older than `age` seconds."""
+    now = time.time()
+    for folder in staging.iterdir():
+        try:
+            if now - folder.stat().st_mtime > age:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def cleanup(app: Flask) -> None:
