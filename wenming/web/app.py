@@ -260,6 +260,7 @@ def create_app(settings: Settings) -> Flask:
             months=months,
             todo=todo,
             states=list(State),
+            years=sorted(load_plans(root, cache).plans),
         )
 
     @app.get("/tasks/<task_id>")
