@@ -116,8 +116,9 @@ def add(
     130 已取消（写入前中断则未写入任何文件；提交被中断则记录已保存，并给出完成提交的命令）。
     """
     # Imported here so that `wenming --help` and other commands start fast.
-    from ..commands.add import commit_record, ledger_and_plan, read_date, save, undo
+    from ..commands.add import commit_record, ledger_and_plan, read_date, save, undo, with_records
     from ..errors import WenmingError
+    from ..ledger import select_plan
     from ..model import HOURS_FIGURE
     from ..record import (
         Draft,
@@ -155,7 +156,7 @@ def add(
 
     # Every option is checked against the plan before anything is asked.
     when = checked(lambda: read_date(ledger, year, day, today())) if day else None
-    plan = ledger_and_plan(root, year, when, today(), use_cache(ctx))[1] if when else in_use
+    plan = select_plan(ledger, year, when) if when else in_use
     tasks = [checked(partial(resolve_task, plan, t)) for t in task or []]
     figures: dict[str, float] = {}
     for text in figure or []:
@@ -196,6 +197,7 @@ def add(
             exit_code=2,
         )
     if interactive:
+        ledger = with_records(root, use_cache(ctx))
         mine = my_records(root)
         previous = previous_record(ledger, plan, fields.tasks[0], mine) if fields.tasks else None
         ask(fields, plan, previous, ledger, today, mine)
