@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from .app import Command, Declined, command_app, ledger_root, use_cache
+from .app import Command, Declined, command_app, completer, ledger_root, use_cache
 
 
 def _stdin_is_terminal() -> bool:
@@ -32,7 +32,11 @@ def add(
     task: Annotated[
         list[str] | None,
         typer.Option(
-            "--task", "-t", metavar="编号", help="任务编号如 7.1，或标题中的几个字（可重复）"
+            "--task",
+            "-t",
+            metavar="编号",
+            help="任务编号如 7.1，或标题中的几个字（可重复）",
+            autocompletion=completer("task"),
         ),
     ] = None,
     day: Annotated[
@@ -46,11 +50,23 @@ def add(
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option("--type", metavar="类型", help="活动类型（计划 activity_types 之一）"),
+        typer.Option(
+            "--type",
+            metavar="类型",
+            help="活动类型（计划 activity_types 之一）",
+            autocompletion=completer("type"),
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", metavar="标题", help="活动标题")] = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", "-u", metavar="单位", help="组织单位（计划 units 之一）")
+        str | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="单位",
+            help="组织单位（计划 units 之一）",
+            autocompletion=completer("unit"),
+        ),
     ] = None,
     place: Annotated[str | None, typer.Option("--place", metavar="地点", help="活动地点")] = None,
     participants: Annotated[

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import Command, command_app, date_option, ledger_root, note_errors, use_cache
+from .app import Command, command_app, completer, date_option, ledger_root, note_errors, use_cache
 
 if TYPE_CHECKING:
     from ..commands.records_list import ListResult
@@ -112,11 +112,20 @@ def records_table(result: ListResult, width: int) -> list[str]:
 def list_(
     ctx: typer.Context,
     task: Annotated[
-        str | None, typer.Option("--task", "-t", help="只看归入该任务的记录，如 7.1")
+        str | None,
+        typer.Option(
+            "--task", "-t", help="只看归入该任务的记录，如 7.1", autocompletion=completer("task")
+        ),
     ] = None,
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看该单位的记录")] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", "-u", help="只看该单位的记录", autocompletion=completer("unit")),
+    ] = None,
     activity_type: Annotated[
-        str | None, typer.Option("--type", help="只看该活动类型的记录，如 支委会")
+        str | None,
+        typer.Option(
+            "--type", help="只看该活动类型的记录，如 支委会", autocompletion=completer("type")
+        ),
     ] = None,
     year: Annotated[
         int | None, typer.Option("--year", help="列出该计划年度的记录（默认：今天所在的计划年度）")
