@@ -209,6 +209,8 @@ def bench_size(size: int, runs: int, report: Report, env: dict[str, str]) -> Non
             status.seconds,
             2.0 if size == 20_000 else None,
         )
+    if size == 20_000:
+        bench_records(root, runs, report, env, status.seconds)
     if shutil.which("true") and _has_export(env):
         with tempfile.TemporaryDirectory() as scratch:
             book = Path(scratch) / "台账.xlsx"
@@ -254,6 +256,61 @@ def _has_serve(env: dict[str, str]) -> bool:
         [sys.executable, "-c", "import wenming.web.app"], env=env, capture_output=True
     )
     return probe.returncode == 0
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "基准测试", "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "基准测试", "GIT_COMMITTER_EMAIL": "bench@example.org",
+}  # fmt: skip
+
+
+def committed(root: Path) -> None:
+    """Make the generated ledger a git repository once (the record commands commit)."""
+    if (root / ".git").is_dir():
+        return
+    print("把台账提交到 git（只做一次）……", file=sys.stderr)
+    env = {**os.environ, **GIT_ENV}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "基准台账"]):
+        subprocess.run(["git", "-C", str(root), *args], env=env, check=True)
+
+
+def bench_records(
+    root: Path, runs: int, report: Report, env: dict[str, str], status: float
+) -> None:
+    """The record lifecycle, warm, each step on a record of its own run: add, show, list, edit,
+    rm. Each within 2x a warm `status` (git's own commit time included)."""
+    committed(root)
+    env = {**env, **GIT_ENV}
+    wenming = [sys.executable, "-m", "wenming", "--repo", str(root)]
+    year = str(YEARS[-1])
+    run([*wenming, "list", "--year", year], env)  # warm the tables list reads
+    steps: dict[str, list[Timing]] = {name: [] for name in ("add", "show", "list", "edit", "rm")}
+    for number in range(runs):
+        title = f"基准测试活动{number}"
+        add = [*wenming, "add", "--yes", "--task", "2", "--date", f"{year}-06-0{number + 1}",
+               "--type", "支委会", "--title", title, "--unit", "第一党支部"]  # fmt: skip
+        steps["add"].append(run(add, env))
+        record = _newest(root)
+        steps["show"].append(run([*wenming, "show", record], env))
+        steps["list"].append(run([*wenming, "list", "--year", year], env))
+        steps["edit"].append(run([*wenming, "edit", record, "--place", "三楼会议室"], env))
+        steps["rm"].append(run([*wenming, "rm", record, "--yes"], env))
+    for name, timings in steps.items():
+        timing = Timing(
+            statistics.median(t.seconds for t in timings), max(t.peak_mb for t in timings)
+        )
+        report.add(f"{20_000:,}", f"{name}（热）", timing, "status 热", status, 2.0)
+
+
+def _newest(root: Path) -> str:
+    """The id of the record the last commit added."""
+    out = subprocess.run(
+        ["git", "-C", str(root), "-c", "core.quotepath=false", "show", "--name-only",
+         "--format=", "HEAD"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    (path,) = [line for line in out.splitlines() if line.endswith(".yaml")]
+    return Path(path).stem
 
 
 def _has_export(env: dict[str, str]) -> bool:

@@ -309,3 +309,21 @@ def test_a_rename_onto_an_existing_record_is_refused(git_ledger: Path) -> None:
         apply_edit(git_ledger, edit)
     assert (git_ledger / RECORD).is_file() and (git_ledger / PHOTO).is_file()
     assert taken.read_text(encoding="utf-8") == "别人刚写的"
+
+
+def test_a_date_in_the_next_plan_year_moves_the_record_to_that_year(
+    cli: Cli, git_ledger: Path
+) -> None:
+    plan = (git_ledger / "plan/2022.yaml").read_text(encoding="utf-8")
+    (git_ledger / "plan/2023.yaml").write_text(plan.replace("2022", "2023"), encoding="utf-8")
+    git(git_ledger, "add", "plan/2023.yaml")
+    git(git_ledger, "commit", "-qm", "2023 plan")
+    result = cli("edit", "0001", "--date", "2023-03-05", repo=git_ledger)
+    assert result.exit_code == 0, result.output
+    stem = "20230305-学雷锋志愿服务进社区-0001"
+    assert (git_ledger / f"records/2023/{stem}.yaml").is_file()
+    assert (git_ledger / f"records/2023/{stem}/照片-1.png").is_file()
+    assert not (git_ledger / "records/2022" / STEM).exists()
+    (record,) = load(git_ledger).records
+    assert (record.year, record.evidence[0].file) == (2023, f"records/2023/{stem}/照片-1.png")
+    assert cli("check", repo=git_ledger).exit_code == 0

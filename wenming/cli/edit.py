@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import Command, Declined, command_app, ledger_root, use_cache
+from .app import Command, Declined, command_app, completer, ledger_root, use_cache
 
 if TYPE_CHECKING:
     from datetime import date
@@ -48,7 +48,10 @@ def edit(
     record: Annotated[
         str,
         typer.Argument(
-            metavar="记录编号", help="要修改的记录：完整编号或其中唯一的一段", show_default=False
+            metavar="记录编号",
+            help="要修改的记录：完整编号或其中唯一的一段",
+            show_default=False,
+            autocompletion=completer("record"),
         ),
     ],
     day: Annotated[
@@ -61,12 +64,22 @@ def edit(
     task: Annotated[
         list[str] | None,
         typer.Option(
-            "--task", "-t", metavar="编号", help="改归的任务（可重复；给出的任务替换原有的）"
+            "--task",
+            "-t",
+            metavar="编号",
+            help="改归的任务（可重复；给出的任务替换原有的）",
+            autocompletion=completer("task"),
         ),
     ] = None,
-    kind: Annotated[str | None, typer.Option("--type", metavar="类型", help="活动类型")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--type", metavar="类型", help="活动类型", autocompletion=completer("type")),
+    ] = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", "-u", metavar="单位", help="组织单位")
+        str | None,
+        typer.Option(
+            "--unit", "-u", metavar="单位", help="组织单位", autocompletion=completer("unit")
+        ),
     ] = None,
     place: Annotated[
         str | None, typer.Option("--place", metavar="地点", help="活动地点（空字符串清除）")

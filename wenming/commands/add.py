@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..dates import DateError, parse_loose
 from ..errors import WenmingError
-from ..ledger import PLAN_DIR, load, select_plan
+from ..ledger import PLAN_DIR, load, load_plans, select_plan
 from ..model import Ledger, Plan
 from ..record import Draft, Prepared, commit_message, discard, prepare, write
 from .commit import Committed, commit
@@ -29,9 +29,18 @@ class AddResult:
 def ledger_and_plan(
     root: Path, year: int | None, day: date | None, today: date, use_cache: bool = True
 ) -> tuple[Ledger, Plan]:
-    """The ledger and the plan a record of `day` belongs to (or `--year`'s)."""
-    ledger = load(root, use_cache)
+    """The ledger's plans, and the plan a record of `day` belongs to (or `--year`'s).
+
+    No record is read: logging one needs only its plan (a ledger of 20,000 records adds one as
+    fast as a ledger of ten). Prompts that offer the last record's values read them apart.
+    """
+    ledger = load_plans(root, use_cache)
     return ledger, select_plan(ledger, year, day or today)
+
+
+def with_records(root: Path, use_cache: bool = True) -> Ledger:
+    """The whole ledger, for the prompts' defaults (the user's last record of the task)."""
+    return load(root, use_cache)
 
 
 def read_date(ledger: Ledger, year: int | None, text: str, today: date) -> date:

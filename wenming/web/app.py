@@ -295,7 +295,7 @@ def create_app(settings: Settings) -> Flask:
         args = {
             k: request.args.get(k, "").strip() for k in ("task", "unit", "type", "from", "to", "q")
         }
-        ledger = load(root, cache)
+        ledger = load_plans(root, cache)
         error = ""
         listed = None
         try:
@@ -310,7 +310,9 @@ def create_app(settings: Settings) -> Flask:
                 start=start,
                 end=end,
                 text=args["q"] or None,
-                ledger=ledger,
+                all_years=True,
+                today=settings.today(),
+                use_cache=cache,
             )
         except (WenmingError, DateError) as exc:
             error = views.message(exc) if isinstance(exc, WenmingError) else str(exc)
