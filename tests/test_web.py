@@ -103,6 +103,27 @@ def test_log_an_activity_with_a_photo(page: Any, served: tuple[str, Path], photo
     assert page.locator("table.records", has_text="五四青年志愿服务").count() == 1
 
 
+def test_files_dropped_on_the_form_join_its_file_input(page: Any, served: tuple[str, Path]) -> None:
+    url, _ = served
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text))
+    page.goto(url + "/add")
+    page.evaluate(
+        """() => {
+            const data = new DataTransfer();
+            data.items.add(new File(["%PDF-1.4"], "签到表.pdf", {type: "application/pdf"}));
+            data.items.add(new File(["x"], "照片.jpg", {type: "image/jpeg"}));
+            const drop = document.getElementById("drop");
+            drop.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true}));
+        }"""
+    )
+    assert page.evaluate("document.getElementById('files').files.length") == 2
+    assert page.locator("#drop .chosen").inner_text() == "已选 2 个文件，点“预览”上传"
+    # The script and stylesheet load under the page's policy: nothing was refused.
+    assert not [m for m in refused if "Content Security Policy" in m]
+    assert page.evaluate("getComputedStyle(document.querySelector('header.top')).display") == "flex"
+
+
 def test_bad_date_and_unknown_unit_are_shown_beside_their_fields(
     page: Any, served: tuple[str, Path]
 ) -> None:
