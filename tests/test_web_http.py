@@ -307,3 +307,20 @@ def test_uploads_never_saved_are_swept_after_a_day(tmp_path: Path) -> None:
     os.utime(old, (0, time.time() - 25 * 3600))
     _sweep(tmp_path)
     assert not old.exists() and fresh.exists()
+
+
+def test_the_chart_counts_only_months_begun_as_empty(git_ledger: Path) -> None:
+    from wenming.ledger import load
+    from wenming.web.views import author_line, charts
+
+    plan = load(git_ledger).plans[2022]
+    months = [f"{m}月" for m in range(1, 13)]
+    counts = [0, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    (chart, *_) = charts(plan, months, [("7", counts)], TODAY)
+    assert chart.empty_months == 4  # January, March, May, June; not the months to come
+    tallest = max(chart.bars, key=lambda b: b.count)
+    assert tallest.count == 3 and tallest.y >= 10  # room above the bar for its number
+    assert [b.height for b in chart.bars][:2] == [0, tallest.height]
+    assert author_line(" 王 五 ", "") == "王 五 <>"
+    assert author_line("<张三>", "z@x.org") == "张三 <z@x.org>"
+    assert author_line("", "z@x.org") is None
