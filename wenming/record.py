@@ -15,7 +15,7 @@ from typing import Any
 from .atomic import publish
 from .dates import DateError, parse_loose
 from .documents import checked_record
-from .errors import Severity, WenmingError
+from .errors import Severity, Source, WenmingError
 from .files import FileFact, sha256_file
 from .ledger import RECORDS_DIR
 from .model import HOURS_FIGURE, SCHEMA_VERSION, Evidence, Ledger, Plan, Record, Task
@@ -432,6 +432,10 @@ def document(
         data["extra"] = dict(draft.extra)
     if draft.summary:
         data["summary"] = draft.summary if draft.summary.endswith("\n") else draft.summary + "\n"
+    imported = [
+        Evidence(f.kind, Source(""), f.caption, f"{folder}/{f.name}", None, f.sha256, f.date)
+        for f in files
+    ]
     evidence: list[dict[str, Any]] = [
         {
             "file": item.file,
@@ -441,17 +445,7 @@ def document(
             "date": item.date,
             "sha256": item.sha256,
         }
-        for item in kept
-    ]
-    evidence += [
-        {
-            "file": f"{folder}/{f.name}",
-            "kind": f.kind,
-            "caption": f.caption,
-            "date": f.date,
-            "sha256": f.sha256,
-        }
-        for f in files
+        for item in (*kept, *imported)
     ]
     evidence += [
         {"url": link.url, "kind": link.kind, "caption": link.caption, "date": link.date}
