@@ -60,6 +60,25 @@ book.save(sys.argv[2])
 """
 
 
+# The dashboard of `wenming serve`, as a running server answers it: the app is built and asked
+# once (the server's first page), then each page is timed; prints the median seconds.
+DASHBOARD = """
+import statistics, sys, time
+from pathlib import Path
+from wenming.web.app import Settings, create_app
+client = create_app(Settings(Path(sys.argv[1]))).test_client()
+url = "/?year=" + sys.argv[2]
+assert client.get(url).status_code == 200
+times = []
+for _ in range(int(sys.argv[3])):
+    start = time.perf_counter()
+    response = client.get(url)
+    times.append(time.perf_counter() - start)
+    assert response.status_code == 200
+print(statistics.median(times))
+"""
+
+
 @dataclass
 class Timing:
     seconds: float
@@ -179,6 +198,17 @@ def bench_size(size: int, runs: int, report: Report, env: dict[str, str]) -> Non
 
     after_edit = median(status_argv, env, runs, before=touch_one)
     report.add(label, "status（改动一条记录后）", after_edit, "status 热", status.seconds)
+    if _has_serve(env):
+        run(status_argv, env)  # the cache as a warm status leaves it, the one the page uses
+        page = dashboard(root, env, runs)
+        report.add(
+            label,
+            "serve 进度页（热）",
+            page,
+            "status 热",
+            status.seconds,
+            2.0 if size == 20_000 else None,
+        )
     if size == 20_000:
         bench_records(root, runs, report, env, status.seconds)
     if shutil.which("true") and _has_export(env):
@@ -206,6 +236,26 @@ def bench_size(size: int, runs: int, report: Report, env: dict[str, str]) -> Non
             report.add(
                 label, "export 峰值内存（MB）", Timing(export.peak_mb, export.peak_mb), target=1024
             )
+
+
+def dashboard(root: Path, env: dict[str, str], runs: int) -> Timing:
+    """The dashboard page's time in a running server (median of `runs`) and the peak memory."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", DASHBOARD, str(root), str(YEARS[-1]), str(runs)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    _, status, usage = os.wait4(process.pid, 0)
+    assert process.stdout is not None and process.stderr is not None
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: dashboard\n{process.stderr.read().decode()}")
+    return Timing(float(process.stdout.read().decode().split()[-1]), usage.ru_maxrss / 1024)
+
+
+def _has_serve(env: dict[str, str]) -> bool:
+    probe = subprocess.run(
+        [sys.executable, "-c", "import wenming.web.app"], env=env, capture_output=True
+    )
+    return probe.returncode == 0
 
 
 GIT_ENV = {

@@ -68,9 +68,9 @@ def save(root: Path, plan: Plan, prepared: Prepared) -> Prepared:
     return write(root, plan, prepared)
 
 
-def commit_record(root: Path, written: Prepared) -> Committed:
+def commit_record(root: Path, written: Prepared, author: str | None = None) -> Committed:
     """Commit the record and its evidence files, and nothing else."""
-    return commit(root, written.paths, commit_message(written.record))
+    return commit(root, written.paths, commit_message(written.record), author)
 
 
 def undo(root: Path, written: Prepared) -> None:
@@ -79,8 +79,14 @@ def undo(root: Path, written: Prepared) -> None:
 
 
 def add(
-    root: Path, plan: Plan, draft: Draft, *, commit_it: bool = True, record_id: str | None = None
+    root: Path,
+    plan: Plan,
+    draft: Draft,
+    *,
+    commit_it: bool = True,
+    record_id: str | None = None,
+    author: str | None = None,
 ) -> AddResult:
     """`wenming add` in one step, for a front end that asks nothing in between."""
     written = save(root, plan, prepare(root, plan, draft, record_id))
-    return AddResult(written, commit_record(root, written) if commit_it else None)
+    return AddResult(written, commit_record(root, written, author) if commit_it else None)

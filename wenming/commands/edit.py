@@ -356,7 +356,9 @@ def _name(item: Evidence) -> str:
     return (item.file or "").rsplit("/", 1)[-1] or item.url or ""
 
 
-def apply_edit(root: Path, edit: Edit, *, commit_it: bool = True) -> EditResult:
+def apply_edit(
+    root: Path, edit: Edit, *, commit_it: bool = True, author: str | None = None
+) -> EditResult:
     """Write the edited record and move, copy and delete its evidence; commit exactly its paths.
 
     A renamed record is written beside the old one before the old one goes, and its evidence is
@@ -388,7 +390,7 @@ def apply_edit(root: Path, edit: Edit, *, commit_it: bool = True) -> EditResult:
     for folder in (old_folder, new_folder):
         if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
             folder.rmdir()
-    committed = commit(root, edit.paths, edit.message) if commit_it else None
+    committed = commit(root, edit.paths, edit.message, author) if commit_it else None
     return EditResult(edit, committed)
 
 

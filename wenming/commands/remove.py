@@ -44,7 +44,9 @@ def plan_removal(root: Path, fragment: str) -> Removal:
     return Removal(record, (record.path, *evidence))
 
 
-def remove(root: Path, removal: Removal, *, commit_it: bool = True) -> RemoveResult:
+def remove(
+    root: Path, removal: Removal, *, commit_it: bool = True, author: str | None = None
+) -> RemoveResult:
     """Delete the record file, then its evidence folder, and commit exactly those paths.
 
     The record goes first: if anything stops half-way, what is left is an evidence folder no
@@ -55,5 +57,5 @@ def remove(root: Path, removal: Removal, *, commit_it: bool = True) -> RemoveRes
     folder = root / RECORDS_DIR / str(record.year) / record.id
     if folder.is_dir() and not folder.is_symlink():
         shutil.rmtree(folder)
-    committed = commit(root, removal.paths, removal.message) if commit_it else None
+    committed = commit(root, removal.paths, removal.message, author) if commit_it else None
     return RemoveResult(removal, committed)
