@@ -398,17 +398,12 @@ def _file_name_date(record: Record) -> Iterator[Problem]:
     if named == record.date:
         return
     new_id = f"{record.date:%Y%m%d}{record.id[8:]}"
-    folder = record.path.rsplit("/", 1)[0]
-    new_folder = f"records/{record.date.year:04d}"
-    old, new = f"{folder}/{record.id}", f"{new_folder}/{new_id}"
     yield Problem(
         record.line("date"),
         "file-name-date",
         f"记录文件名中的日期 {named} 与活动日期 {record.date} 不一致（多半是手工改过 date）",
-        f"确认 date 无误后重命名（wenming edit 完成后可用：wenming edit {record.id} "
-        f"--date {record.date}）；现在可运行：git mv '{record.path}' '{new}.yaml'"
-        f" 和 git mv '{old}' '{new}'（如有佐证材料文件夹），并把 file 路径中的 "
-        f"{record.id} 改为 {new_id}",
+        f"确认 date 无误后运行 wenming edit {record.id} --date {record.date}，"
+        f"记录文件和佐证材料文件夹会改名为 {new_id}",
         Severity.WARNING,
     )
 

@@ -103,6 +103,29 @@ def load(root: Path, use_cache: bool = True, progress: ProgressFactory | None = 
     return ledger
 
 
+def load_plans(root: Path, use_cache: bool = True) -> Ledger:
+    """The plans alone (no record is read): for commands that write or name one record."""
+    ledger = Ledger(root)
+    _load_plans(ledger, use_cache)
+    return ledger
+
+
+def record_files(root: Path) -> list[tuple[str, int]]:
+    """Every record file's path and plan year, found as `load` finds them, none of them read."""
+    files = _record_files(Ledger(root))
+    return list(zip(files.rels, files.years, strict=True))
+
+
+def read_record(root: Path, rel: str, year: int) -> RecordResult:
+    """One record file, read and parsed afresh (the cache pays off only over many files)."""
+    return _read_record(str(root / rel), rel, record_id(rel), year)
+
+
+def record_id(rel: str) -> str:
+    """A record's id: its file name without `.yaml`."""
+    return rel[rel.rfind("/") + 1 : -5]
+
+
 def _refresh_activities(
     files: _Files, results: list[RecordResult], parsed: dict[int, _Parsed]
 ) -> None:
@@ -415,7 +438,7 @@ _Job = tuple[str, str, str, int]  # path on disk, rel, record id, year
 
 def _job(files: _Files, i: int) -> _Job:
     rel = files.rels[i]
-    return f"{files.root}/{rel}", rel, rel[rel.rfind("/") + 1 : -5], files.years[i]
+    return f"{files.root}/{rel}", rel, record_id(rel), files.years[i]
 
 
 def _parse(jobs: list[_Job], tick: Tick | None = None) -> list[_Parsed]:

@@ -221,7 +221,8 @@ class Evidence:
 
 
 class Activity(NamedTuple):
-    """A record reduced to what progress is computed from; small, so a warm `status` is fast."""
+    """A record reduced to what progress is computed from and a list of records shows; small,
+    so a warm `status` or `list` is fast."""
 
     id: str
     date: date
@@ -232,6 +233,9 @@ class Activity(NamedTuple):
     figures: Mapping[str, float]
     evidence_kinds: tuple[str, ...]
     path: str
+    title: str = ""
+    place: str = ""
+    evidence_count: int = 0
 
 
 class ActivityLike(Protocol):
@@ -292,7 +296,8 @@ class Record:
     def activity(self) -> Activity:
         return Activity(
             self.id, self.date, self.tasks, self.type, self.unit, self.participants,
-            self.figures, self.evidence_kinds, self.source.path,
+            self.figures, self.evidence_kinds, self.source.path, self.title, self.place,
+            len(self.evidence),
         )  # fmt: skip
 
 

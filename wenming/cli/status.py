@@ -12,6 +12,7 @@ from .app import (
     Command,
     PlanYear,
     command_app,
+    completer,
     date_option,
     ledger_root,
     note_errors,
@@ -44,7 +45,10 @@ def status(
     task: Annotated[
         str | None,
         typer.Argument(
-            metavar="任务编号", help="只看这一项任务的全部细节，如 7.1", show_default=False
+            metavar="任务编号",
+            help="只看这一项任务的全部细节，如 7.1",
+            show_default=False,
+            autocompletion=completer("task"),
         ),
     ] = None,
     year: PlanYear = None,
@@ -53,10 +57,16 @@ def status(
         typer.Option("--as-of", help="按哪一天的情况统计（默认今天，超出计划期时取计划期首尾）"),
     ] = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", "-u", help="只看该单位牵头或配合的任务")
+        str | None,
+        typer.Option(
+            "--unit", "-u", help="只看该单位牵头或配合的任务", autocompletion=completer("unit")
+        ),
     ] = None,
     section: Annotated[
-        str | None, typer.Option("--section", "-s", help="只看某一板块，如 2 或 7")
+        str | None,
+        typer.Option(
+            "--section", "-s", help="只看某一板块，如 2 或 7", autocompletion=completer("section")
+        ),
     ] = None,
     only: Annotated[
         str | None,

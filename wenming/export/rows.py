@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from ..model import SIGN_OFF, MetricReq, Plan, Record, Section, Task
+from ..model import SIGN_OFF, ActivityLike, MetricReq, Plan, Record, Section, Task
 from ..numbers import plain_number, section_numeral
 from ..scoring import Score
 from ..term import Term
@@ -294,17 +294,17 @@ def section_banner(section_id: str, title: str) -> str:
     )
 
 
-def primary_task(record: Record) -> str:
+def primary_task(record: ActivityLike) -> str:
     """The task an activity and its materials are numbered under: the first it is filed under."""
     return record.tasks[0] if record.tasks else "0"
 
 
-def activity_numbers(records: Iterable[Record]) -> dict[str, str]:
+def activity_numbers(records: Iterable[ActivityLike]) -> dict[str, str]:
     """活动编号 of every record: its first task, then its order within that task by date.
 
     Numbered over all of a plan's records, so a filtered export shows the same numbers.
     """
-    by_task: dict[str, list[Record]] = {}
+    by_task: dict[str, list[ActivityLike]] = {}
     for record in records:
         by_task.setdefault(primary_task(record), []).append(record)
     numbers = {}
