@@ -183,8 +183,8 @@ def _lenient_output() -> None:
 
 # The subcommands in the order help lists them; each lives in the module of the same name.
 COMMANDS = (
-    "add", "list", "show", "edit", "rm", "check", "status", "export", "serve", "init", "plan",
-    "completion",
+    "add", "list", "show", "edit", "rm", "incident", "check", "status", "export", "serve", "init",
+    "plan", "completion",
 )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..dates import DateError, parse_loose
 from ..errors import WenmingError
-from ..ledger import PLAN_DIR, load, load_plans, select_plan
+from ..ledger import load, load_plans, select_plan
 from ..model import Ledger, Plan
 from ..record import Draft, Prepared, commit_message, discard, prepare, write
 from .commit import Committed, commit
@@ -56,9 +56,8 @@ def read_date(ledger: Ledger, year: int | None, text: str, today: date) -> date:
         last = max(ledger.plans)
         raise WenmingError(
             f"没有 {day.year} 年的计划，不能记录 {day.isoformat()} 的活动",
-            f"先建立 {day.year} 年的计划：wenming plan import 计划文件.docx --year {day.year}，"
-            f"或把已有的 {PLAN_DIR}/{last}.yaml 复制为 {PLAN_DIR}/{day.year}.yaml 后修改"
-            f"其中的年份、期间和任务；如果是日期写错了，改正 --date",
+            f"先建立 {day.year} 年的计划：wenming plan new {day.year}（由 {last} 年的计划生成），"
+            f"或 wenming plan import 计划文件.docx --year {day.year}；如果是日期写错了，改正 --date",
         )
     return day
 
