@@ -1,0 +1,173 @@
+"""`plan import` on plans in eight more styles, checked against tests/data/plans-round2/expected.yaml."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from wenming.errors import Severity
+from wenming.model import CountReq, DeadlineReq, EachOfReq, FestivalReq, MetricReq, Plan, Requirement
+from wenming.parse import parse_plan
+from wenming.planimport import ImportResult, import_plan
+from wenming.planimport.build import build
+from wenming.planimport.reader import Line
+from wenming.yamlio import parse_text
+
+ROUND2 = Path(__file__).parent / "data" / "plans-round2"
+EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
+    (ROUND2 / "expected.yaml").read_text(encoding="utf-8")
+)
+_AUTO = re.compile(r"^\[(\d)\]\s*")
+# Level 0 shows 一、, level 1 （一）, level 2 1. — the way Word numbers a Chinese plan.
+_LEVELS = (("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3."))
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def make_docx(source: Path, target: Path) -> Path:
+    """A .docx from a fixture's text: `[N] text` is numbered by Word at level N, `|…|` a table row."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    lines = [
+        ln for ln in source.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")
+    ]
+    num_id = 0
+    if any(_AUTO.match(ln) for ln in lines):
+        numbering = document.part.numbering_part.element
+        levels = "".join(
+            f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>'
+            for i, (fmt, text) in enumerate(_LEVELS)
+        )
+        numbering.insert(
+            0, parse_xml(f'<w:abstractNum xmlns:w="{_W}" w:abstractNumId="90">{levels}</w:abstractNum>')
+        )
+        num_id = 90
+        numbering.append(
+            parse_xml(f'<w:num xmlns:w="{_W}" w:numId="{num_id}"><w:abstractNumId w:val="90"/></w:num>')
+        )
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for row, values in zip(table.rows, rows, strict=True):
+                for cell, value in zip(row.cells, values, strict=True):
+                    cell.text = value
+            rows.clear()
+
+    for line in lines:
+        if line.startswith("|"):
+            rows.append([c.strip() for c in line.strip("|").split("|")])
+            continue
+        flush()
+        auto = _AUTO.match(line)
+        paragraph = document.add_paragraph(line[auto.end() :] if auto else line)
+        if auto:
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(
+                    f'<w:numPr xmlns:w="{_W}"><w:ilvl w:val="{auto.group(1)}"/>'
+                    f'<w:numId w:val="{num_id}"/></w:numPr>'
+                )
+            )
+    flush()
+    document.save(str(target))
+    return target
+
+
+def imported(name: str, tmp_path: Path) -> ImportResult:
+    source = ROUND2 / name
+    if name.endswith(".docx.txt"):
+        source = make_docx(source, tmp_path / name.removesuffix(".txt"))
+    return import_plan(source)
+
+
+def load(text: str) -> Plan:
+    data, problems = parse_text(text, "plan/x.yaml")
+    assert problems == []
+    plan, problems = parse_plan(data, "plan/x.yaml")
+    assert [p for p in problems if p.severity is Severity.ERROR] == []
+    assert plan is not None
+    return plan
+
+
+def summary(req: Requirement) -> str:
+    if isinstance(req, DeadlineReq):
+        return f"deadline {req.by}"
+    if isinstance(req, CountReq):
+        return f"count {req.per} {req.min}"
+    if isinstance(req, MetricReq):
+        return f"metric {req.field} {req.op} {req.target} {req.unit}"
+    if isinstance(req, FestivalReq):
+        return "festival " + " ".join(req.festivals)
+    if isinstance(req, EachOfReq):
+        return "each_of " + " ".join(req.types)
+    return req.kind
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_every_task_lead_and_requirement(name: str, tmp_path: Path) -> None:
+    want = EXPECTED[name]
+    result = imported(name, tmp_path)
+    assert [p for p in result.problems if p.severity is Severity.ERROR] == []
+    plan = load(result.yaml)
+    assert (plan.title, plan.organisation) == (want["title"], want["organisation"])
+    assert [g.title for g in plan.guidance] == want["guidance"]
+    assert list(plan.tasks) == list(want["tasks"])  # every task, none invented
+    for task_id, task in plan.tasks.items():
+        expected = want["tasks"][task_id]
+        lead = ["?" if plan.units[u].placeholder else u for u in task.lead]
+        assert lead == expected["lead"], task_id
+        assert list(task.cooperating) == expected.get("co", []), task_id
+        assert sorted(summary(r) for r in task.requirements) == sorted(expected["req"]), task_id
+        if "title" in expected:
+            assert task.title == expected["title"], task_id
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_the_report_lists_every_unplaced_phrase(name: str, tmp_path: Path) -> None:
+    want = EXPECTED[name]["unplaced"]
+    report = imported(name, tmp_path).report(name).splitlines()
+    for where, phrase in want:
+        assert any(ln.startswith(f"  {where}：") and phrase in ln for ln in report), (where, phrase)
+    if want:
+        assert "全部内容均已归入。" not in report
+    else:
+        assert report[-1] == "全部内容均已归入。", report
+
+
+def lines(text: str) -> list[Line]:
+    return [Line(i, t, f"第 {i} 行") for i, t in enumerate(text.splitlines(), 1)]
+
+
+def test_item_numbers_from_100_up_are_items() -> None:
+    items = "\n".join(f"{n}、开展第{n}项创建活动。责任单位：办公室" for n in range(1, 121))
+    plan = build(lines(f"2023年创建工作计划\n一、工作任务\n（一）任务清单\n{items}"))
+    assert [t.id for t in plan.tasks] == [f"1.{n}" for n in range(1, 121)]
+    assert all(t.lead == ["办公室"] for t in plan.tasks)
+
+
+def test_a_deadline_doubt_quotes_the_label_the_source_used() -> None:
+    plan = build(lines("2023年工作计划\n一、工作任务\n（一）开展学习。\n时间要求：长期坚持"))
+    (task,) = plan.tasks
+    assert any(c.startswith("未定：“时间要求：长期坚持”") for c in task.comments)
+
+
+@pytest.mark.parametrize(
+    ("text", "festivals"),
+    [
+        ("结合春节、清明节、端午节、中秋节开展活动", ["春节", "清明", "端午", "中秋"]),
+        ("结合春节、中秋等节日开展活动", ["春节", "元宵", "清明", "端午", "七夕", "中秋", "重阳"]),
+        ("利用传统节日开展活动", ["春节", "元宵", "清明", "端午", "七夕", "中秋", "重阳"]),
+        ("开展“我们的节日·端午”活动", ["端午"]),
+    ],
+)
+def test_a_festival_list_is_kept_as_written(text: str, festivals: list[str]) -> None:
+    plan = build(lines(f"2023年工作计划\n一、工作任务\n（一）{text}。责任单位：办公室"))
+    (req,) = [r for r in plan.tasks[0].requirements if r.fields["kind"] == "festival"]
+    assert req.fields["festivals"] == festivals
