@@ -174,18 +174,131 @@ def _docx_lines(path: Path, data: bytes) -> list[Line]:
         raise _not_a_docx(path) from exc
     out: list[Line] = []
     paragraphs = tables = 0
+    numbering = _Numbering(document)
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             paragraphs += 1
-            for part in block.text.splitlines():
+            label = numbering.label(block)
+            for index, part in enumerate(block.text.splitlines()):
                 text = clean(part)
                 if text:
+                    # Word shows the automatic number before the paragraph's first line only.
+                    text = clean(label + text) if index == 0 and label else text
                     out.append(Line(paragraphs, text, f"第 {paragraphs} 段"))
         elif isinstance(block, Table):
             tables += 1
             rows = [_row_cells(row) for row in block.rows]
             out.extend(table_lines(rows, tables))
     return out
+
+
+_LEVEL_REF = re.compile(r"%([1-9])")
+
+
+class _Numbering:
+    """The numbers Word shows before automatically numbered paragraphs (numbering.xml).
+
+    A paragraph's w:numPr (its own, or its style's) names a list and a level; each list
+    counts per level, a higher level restarts the ones below, and the level's lvlText
+    (`%1、`, `（%2）`, `%3.`) in its numFmt gives the label. Bullets give no label.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # abstract -> ilvl -> (fmt, text, start)
+        self.lists: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstract, start overrides)
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, ValueError):  # no numbering part: nothing numbered
+            return
+        for abstract in root.findall("w:abstractNum", _NS):
+            levels: dict[int, tuple[str, str, int]] = {}
+            for lvl in abstract.findall("w:lvl", _NS):
+                fmt = _attr(lvl, "w:numFmt") or "decimal"
+                start = _attr(lvl, "w:start")
+                levels[_int_or(_attr_of(lvl, "ilvl"), 0)] = (
+                    fmt,
+                    _attr(lvl, "w:lvlText") or "",
+                    _int_or(start, 1),
+                )
+            self.levels[_attr_of(abstract, "abstractNumId")] = levels
+        for num in root.findall("w:num", _NS):
+            overrides = {
+                _int_or(_attr_of(o, "ilvl"), 0): _int_or(_attr(o, "w:startOverride"), 1)
+                for o in num.findall("w:lvlOverride", _NS)
+                if o.find("w:startOverride", _NS) is not None
+            }
+            self.lists[_attr_of(num, "numId")] = (_attr(num, "w:abstractNumId"), overrides)
+
+    def label(self, paragraph: Any) -> str:
+        num_id, ilvl = self._num_pr(paragraph)
+        if num_id is None or num_id not in self.lists:
+            return ""
+        abstract, overrides = self.lists[num_id]
+        levels = self.levels.get(abstract, {})
+        if ilvl not in levels:
+            return ""
+        # Lists sharing a definition continue one count unless one restarts with an override.
+        key = num_id if overrides else abstract
+        counters = self.counters.setdefault(key, {})
+        start = overrides.get(ilvl, levels[ilvl][2])
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        fmt, text, _ = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def value(match: re.Match[str]) -> str:
+            level = int(match.group(1)) - 1
+            level_fmt, _, level_start = levels.get(level, ("decimal", "", 1))
+            return _format_number(counters.get(level, level_start), level_fmt)
+
+        return _LEVEL_REF.sub(value, text)
+
+    @staticmethod
+    def _num_pr(paragraph: Any) -> tuple[str | None, int]:
+        found = paragraph._p.findall("w:pPr/w:numPr", _NS)
+        style = paragraph.style if not found else None
+        while not found and style is not None:
+            found = style.element.findall("w:pPr/w:numPr", _NS)
+            style = style.base_style
+        if not found:
+            return None, 0
+        return _attr(found[0], "w:numId"), _int_or(_attr(found[0], "w:ilvl"), 0)
+
+
+def _attr_of(element: Any, name: str) -> str:
+    return str(element.get(f"{{{_W}}}{name}") or "")
+
+
+def _attr(element: Any, path: str) -> str:
+    found = element.find(path, _NS)
+    return _attr_of(found, "val") if found is not None else ""
+
+
+def _int_or(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() else default
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = {"w": _W}
+_CHINESE_FORMATS = (
+    "chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
+    "ideographTraditional", "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand",
+)  # fmt: skip
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in _CHINESE_FORMATS and 0 < n < 100:
+        return _cn(n)
+    if fmt.startswith("decimalEnclosedCircle") and 0 < n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalEnclosedParen" and 0 < n <= 20:
+        return chr(0x2474 + n - 1)
+    if fmt in ("upperLetter", "lowerLetter") and 0 < n <= 26:
+        return chr((0x41 if fmt == "upperLetter" else 0x61) + n - 1)
+    return str(n)
 
 
 def _not_a_docx(path: Path) -> WenmingError:
