@@ -102,7 +102,7 @@ def summary(req: Requirement) -> str:
     if isinstance(req, CountReq):
         return f"count {req.per} {req.min}"
     if isinstance(req, MetricReq):
-        return f"metric {req.field} {req.op} {req.target} {req.unit}"
+        return f"metric {req.field} {req.op} {req.target:g} {req.unit}"
     if isinstance(req, FestivalReq):
         return "festival " + " ".join(req.festivals)
     if isinstance(req, EachOfReq):

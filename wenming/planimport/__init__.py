@@ -47,7 +47,8 @@ class ImportResult:
         if plan.unplaced:
             lines.append(f"未能归入任务的内容 {len(plan.unplaced)} 处：")
             for item in plan.unplaced:
-                excerpt = item.line.text if len(item.line.text) <= 30 else item.line.text[:30] + "…"
+                said = item.phrase or item.line.text
+                excerpt = said if len(said) <= 30 else said[:30] + "…"
                 lines.append(f"  {item.line.where}：{excerpt}——{item.reason}")
         else:
             lines.append("全部内容均已归入。")

@@ -42,6 +42,7 @@ class Duty:
     cooperating: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)  # 责任人/责任领导: people, kept as a comment
     deadline: str = ""  # the text of a 完成时间 label
+    deadline_label: str = ""  # the label as the source wrote it: 完成时间, 时间要求…
     notes: list[str] = field(default_factory=list)
 
     def merge(self, other: Duty) -> None:
@@ -51,7 +52,8 @@ class Duty:
             (self.people, other.people),
         ):
             _add(mine, theirs)
-        self.deadline = self.deadline or other.deadline
+        if not self.deadline:
+            self.deadline, self.deadline_label = other.deadline, other.deadline_label
         self.notes.extend(other.notes)
 
     @property
@@ -90,7 +92,7 @@ def parse_duty(text: str) -> Duty:
         if role == "duty" and has_lead_label:
             role = "coop"  # 牵头单位：A 责任单位：B — B shares the work
         if role == "deadline":
-            duty.deadline = value
+            duty.deadline, duty.deadline_label = value, match.group(1)
         elif role == "person":
             _people(duty, value)
         elif role in ("lead", "coop"):
@@ -155,6 +157,22 @@ def _add(target: list[str], names: list[str]) -> None:
         # Masks repeat (****、****) yet stand for different units, so they are all kept.
         if is_mask(name) or name not in target:
             target.append(name)
+
+
+# A label inside running text counts only after a sentence or clause ends, or after a space.
+_INLINE_BEFORE = "。；;，,！!？?)）】 "
+
+
+def split_inline(text: str) -> tuple[str, Duty | None]:
+    """Labels after the sentence, in the same paragraph: `……活动。责任单位：办公室　完成时间：…`."""
+    for match in _LABEL_RE.finditer(text):
+        if match.start() == 0 or text[match.start() - 1] not in _INLINE_BEFORE:
+            continue
+        duty = parse_duty(text[match.start() :])
+        if duty.empty:
+            continue
+        return text[: match.start()].rstrip(), duty
+    return text, None
 
 
 def split_trailing(text: str) -> tuple[str, Duty | None]:
