@@ -10,7 +10,15 @@ import pytest
 import yaml
 
 from wenming.errors import Severity
-from wenming.model import CountReq, DeadlineReq, EachOfReq, FestivalReq, MetricReq, Plan, Requirement
+from wenming.model import (
+    CountReq,
+    DeadlineReq,
+    EachOfReq,
+    FestivalReq,
+    MetricReq,
+    Plan,
+    Requirement,
+)
 from wenming.parse import parse_plan
 from wenming.planimport import ImportResult, import_plan
 from wenming.planimport.build import build
@@ -33,9 +41,7 @@ def make_docx(source: Path, target: Path) -> Path:
     from docx.oxml import parse_xml
 
     document = docx.Document()
-    lines = [
-        ln for ln in source.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")
-    ]
+    lines = [ln for ln in source.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
     num_id = 0
     if any(_AUTO.match(ln) for ln in lines):
         numbering = document.part.numbering_part.element
@@ -45,11 +51,16 @@ def make_docx(source: Path, target: Path) -> Path:
             for i, (fmt, text) in enumerate(_LEVELS)
         )
         numbering.insert(
-            0, parse_xml(f'<w:abstractNum xmlns:w="{_W}" w:abstractNumId="90">{levels}</w:abstractNum>')
+            0,
+            parse_xml(
+                f'<w:abstractNum xmlns:w="{_W}" w:abstractNumId="90">{levels}</w:abstractNum>'
+            ),
         )
         num_id = 90
         numbering.append(
-            parse_xml(f'<w:num xmlns:w="{_W}" w:numId="{num_id}"><w:abstractNumId w:val="90"/></w:num>')
+            parse_xml(
+                f'<w:num xmlns:w="{_W}" w:numId="{num_id}"><w:abstractNumId w:val="90"/></w:num>'
+            )
         )
     rows: list[list[str]] = []
 

@@ -33,7 +33,9 @@ GUIDANCE_WORDS = re.compile(
     r"活动对象|实施范围|领导小组|组织机构|工作机构|有关事项"
 )
 # A part with no responsibility whose heading names a description (测评体系, 评分标准…).
-_DESCRIPTION_WORDS = re.compile(r"体系|测评|标准|细则|评分|分值|说明|概况|基本情况|简介|评价|考核办法")
+_DESCRIPTION_WORDS = re.compile(
+    r"体系|测评|标准|细则|评分|分值|说明|概况|基本情况|简介|评价|考核办法"
+)
 _NOTICE = re.compile(r"^(.{2,40}?)关于(?:印发|转发|下发|制定)?(.+?)的通知$")
 _NOTICE_BODY = re.compile(r"印发给你们|现印发|现将|请认真|请结合|遵照执行|贯彻执行|抓好落实")
 # Clauses that only say when (中秋节前、3月底前、每年): never a task's title.
@@ -432,11 +434,9 @@ def _task(
             plan.facts.setdefault(*item.fact)
     for doubt in doubts:
         task.comments.append(f"未定：“{doubt.phrase}”——{doubt.comment}")
-        line = next((ln for ln in lines if doubt.phrase in ln.text), lines[0] if lines else None)
-        if line is not None:
-            plan.unplaced.append(
-                Unplaced(line, f"任务 {task_id}：{doubt.comment}", doubt.phrase)
-            )
+        said = next((ln for ln in lines if doubt.phrase in ln.text), lines[0] if lines else None)
+        if said is not None:
+            plan.unplaced.append(Unplaced(said, f"任务 {task_id}：{doubt.comment}", doubt.phrase))
     return task
 
 

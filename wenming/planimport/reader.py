@@ -204,8 +204,10 @@ class _Numbering:
     """
 
     def __init__(self, document: Any) -> None:
-        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # abstract -> ilvl -> (fmt, text, start)
-        self.lists: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstract, start overrides)
+        # abstractNumId -> ilvl -> (numFmt, lvlText, start)
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        # numId -> (abstractNumId, start overrides per ilvl)
+        self.lists: dict[str, tuple[str, dict[int, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         try:
             root = document.part.numbering_part.element

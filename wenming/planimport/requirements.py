@@ -124,7 +124,9 @@ def deadlines(
 
 # 每周/每学期/每两个月… and 全年; the group names the period, None where the plan model
 # cannot hold it (it counts per month, quarter, half or year only).
-_CADENCE = re.compile(r"每(?:一|个)?(周|星期|学期|学年|半年|两个?月|双月|季度?|月|年度?)|(全年|年内|年度内)")
+_CADENCE = re.compile(
+    r"每(?:一|个)?(周|星期|学期|学年|半年|两个?月|双月|季度?|月|年度?)|(全年|年内|年度内)"
+)
 _PERIODS: dict[str, str | None] = {
     "周": None, "星期": None, "学期": None, "学年": None, "两个月": None, "两月": None,
     "双月": None, "半年": "half", "季": "quarter", "季度": "quarter", "月": "month",
@@ -167,7 +169,10 @@ def frequencies(text: str) -> tuple[list[Found], list[Doubt]]:
         if per is None:
             said = _PERIOD_WORDS.get(word, f"每{word}")
             doubts.append(
-                Doubt(phrase, f"按“{said}”计的频次计划中无法表示（只能按月、季度、半年、年），未生成要求")
+                Doubt(
+                    phrase,
+                    f"按“{said}”计的频次计划中无法表示（只能按月、季度、半年、年），未生成要求",
+                )
             )
             continue
         measure = count.group(3) if count else "次"
