@@ -22,7 +22,7 @@ from wenming.model import (
 from wenming.parse import parse_plan
 from wenming.planimport import ImportResult, import_plan
 from wenming.planimport.build import build
-from wenming.planimport.reader import Line
+from wenming.planimport.reader import Line, read_document
 from wenming.yamlio import parse_text
 
 ROUND2 = Path(__file__).parent / "data" / "plans-round2"
@@ -182,3 +182,54 @@ def test_a_festival_list_is_kept_as_written(text: str, festivals: list[str]) -> 
     plan = build(lines(f"2023年工作计划\n一、工作任务\n（一）{text}。责任单位：办公室"))
     (req,) = [r for r in plan.tasks[0].requirements if r.fields["kind"] == "festival"]
     assert req.fields["festivals"] == festivals
+
+
+def test_a_task_table_without_headings_is_one_section(tmp_path: Path) -> None:
+    source = tmp_path / "任务表.docx.txt"
+    source.write_text(
+        "2023年文明单位创建工作任务清单\n"
+        "| 序号 | 工作任务 | 责任单位 |\n"
+        "| 1 | 开展道德讲堂活动 | 工会 |\n"
+        "| 2 | 每季度开展一次志愿服务 | 团委 |\n",
+        encoding="utf-8",
+    )
+    plan = load(import_plan(make_docx(source, tmp_path / "任务表.docx")).yaml)
+    assert [(s.id, s.title) for s in plan.sections] == [("1", "工作任务")]
+    assert [(t, task.lead) for t, task in plan.tasks.items()] == [
+        ("1.1", ("工会",)),
+        ("1.2", ("团委",)),
+    ]
+
+
+def test_numbering_from_a_list_style_and_a_restarted_list(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("2023年文明单位创建工作计划")
+    document.add_paragraph("一、工作任务")
+    document.add_paragraph("开展学习。责任单位：办公室", style="List Number")
+    document.add_paragraph("开展志愿服务。责任单位：团委", style="List Number")
+    document.add_paragraph("二、工作任务")
+    numbering = document.part.numbering_part.element
+    # A second list on the same definition (List Number's), restarting at 1 as Word writes it.
+    abstract = numbering.num_having_numId(5).abstractNumId.val
+    numbering.append(
+        parse_xml(
+            f'<w:num xmlns:w="{_W}" w:numId="77"><w:abstractNumId w:val="{abstract}"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
+    paragraph = document.add_paragraph("开展文明餐桌行动。责任单位：工会", style="List Number")
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr xmlns:w="{_W}"><w:ilvl w:val="0"/><w:numId w:val="77"/></w:numPr>')
+    )
+    document.save(str(tmp_path / "计划.docx"))
+    assert [ln.text for ln in read_document(tmp_path / "计划.docx")] == [
+        "2023年文明单位创建工作计划",
+        "一、工作任务",
+        "1.开展学习。责任单位：办公室",
+        "2.开展志愿服务。责任单位：团委",
+        "二、工作任务",
+        "1.开展文明餐桌行动。责任单位：工会",
+    ]

@@ -45,7 +45,7 @@ class ImportResult:
         if plan.facts:
             lines.append(f"  请在 facts 中填写：{'、'.join(plan.facts)}（暂记为 1）")
         if plan.unplaced:
-            lines.append(f"未能归入任务的内容 {len(plan.unplaced)} 处：")
+            lines.append(f"未能导入或需要核对的内容 {len(plan.unplaced)} 处：")
             for item in plan.unplaced:
                 said = item.phrase or item.line.text
                 excerpt = said if len(said) <= 30 else said[:30] + "…"

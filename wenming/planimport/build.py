@@ -16,7 +16,7 @@ from .duties import (
     split_inline,
     split_trailing,
 )
-from .outline import Node, build_outline
+from .outline import Marker, Node, build_outline
 from .reader import Line
 from .requirements import Found, read_requirements
 
@@ -26,7 +26,7 @@ WORK_WORDS = re.compile(
     r"创建措施|创建举措|工作重点|重点内容|任务清单|具体安排|主要活动|活动形式"
 )
 # An unknown heading that ends like a task part (…内容, …任务, …措施) is one too.
-_WORK_END = re.compile(r"(内容|任务|措施|举措|安排|分工|清单|项目)$")
+_WORK_END = re.compile(r"(内容|任务|措施|举措|安排|分工|清单|项目|做法)$")
 GUIDANCE_WORDS = re.compile(
     r"指导思想|目标|组织保障|保障措施|工作要求|组织领导|基本原则|工作原则|总体要求|实施步骤|工作步骤|"
     r"目的|意义|背景|依据|原则|保障|要求$|活动时间|时间安排|实施时间|活动范围|参加对象|参与对象|"
@@ -254,7 +254,7 @@ def _parts(plan: PlanOut, root: Node) -> tuple[list[Node], list[Node]]:
         return sections, [n for n in root.children if n not in work]
     sections = []
     guidance = []
-    for node in root.children:
+    for node in _table_sections(root.children):
         heading = _heading(node)
         if GUIDANCE_WORDS.search(heading):
             guidance.append(node)
@@ -271,6 +271,22 @@ def _parts(plan: PlanOut, root: Node) -> tuple[list[Node], list[Node]]:
         else:
             sections.append(node)
     return sections, guidance
+
+
+def _table_sections(nodes: list[Node]) -> list[Node]:
+    """Top-level rows of a task table, each run gathered into one section of its own."""
+    out: list[Node] = []
+    for node in nodes:
+        if not _is_table(node):
+            out.append(node)
+            continue
+        previous = out[-1] if out else None
+        if not (previous and previous.marker and previous.marker.label == "" and previous.children):
+            # A section the source never numbered: label "" marks it as made up here.
+            marker = Marker("一、", sum(1 for n in out if n.marker) + 1, "", "工作任务")
+            out.append(Node(marker, node.line))
+        out[-1].children.append(node)
+    return out
 
 
 def _attachments(plan: PlanOut, lines: list[Line]) -> list[Line]:

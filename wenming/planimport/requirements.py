@@ -204,7 +204,7 @@ def _counted_metric(
     before = clause[: count.start()]
     noun = _CADENCE.sub("", _NOUN_VERBS.sub("", before)) if _NOUN_VERBS.search(before) else ""
     measure = count.group(3)
-    if per != "year" or count.group(1) is None or not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", noun):
+    if per != "year" or not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", noun):
         return Doubt(
             phrase,
             f"数量目标（{measure}），未能确定要统计的数值项，未生成要求；如需检查，请手工添加 metric 要求",
