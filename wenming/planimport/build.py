@@ -264,7 +264,7 @@ def _parts(plan: PlanOut, root: Node) -> tuple[list[Node], list[Node]]:
                 plan.unplaced.append(
                     Unplaced(
                         node.line,
-                        "没有写责任单位，读作说明文字，已归入 guidance（如是工作任务，请手工移入 sections）",
+                        "没有责任单位，读作说明，已归入 guidance",
                         heading,
                     )
                 )

@@ -171,7 +171,7 @@ def frequencies(text: str) -> tuple[list[Found], list[Doubt]]:
             doubts.append(
                 Doubt(
                     phrase,
-                    f"按“{said}”计的频次计划中无法表示（只能按月、季度、半年、年），未生成要求",
+                    f"按“{said}”计的频次无法写入计划，未生成要求",
                 )
             )
             continue
@@ -207,7 +207,7 @@ def _counted_metric(
     if per != "year" or not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", noun):
         return Doubt(
             phrase,
-            f"数量目标（{measure}），未能确定要统计的数值项，未生成要求；如需检查，请手工添加 metric 要求",
+            "数量目标，未能确定要统计的数值项，未生成要求",
         )
     field_name = noun + _MEASURES[measure]
     op = ">" if count.group(1) in ("超过", "多于") else ">="
