@@ -49,7 +49,8 @@ class ImportResult:
             for item in plan.unplaced:
                 said = item.phrase or item.line.text
                 excerpt = said if len(said) <= 30 else said[:30] + "…"
-                lines.append(f"  {item.line.where}：{excerpt}——{item.reason}")
+                # Two lines, so that each fits an 80-column terminal.
+                lines += [f"  {item.line.where}：{excerpt}", f"    {item.reason}"]
         else:
             lines.append("全部内容均已归入。")
         errors = [p for p in self.problems if p.severity is Severity.ERROR]
