@@ -233,3 +233,49 @@ def test_numbering_from_a_list_style_and_a_restarted_list(tmp_path: Path) -> Non
         "二、工作任务",
         "1.开展文明餐桌行动。责任单位：工会",
     ]
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "organisation"),
+    [
+        (
+            "中共某某县委宣传部关于印发《2023年文明单位创建工作要点》的通知",
+            "2023年文明单位创建工作要点",
+            "中共某某县委宣传部",
+        ),
+        (
+            "某某市林业局关于印发2023年文明单位\n创建工作方案的通知",
+            "2023年文明单位创建工作方案",
+            "某某市林业局",
+        ),
+        ("关于印发《2023年文明创建工作计划》的通知", "2023年文明创建工作计划", "待填写"),
+    ],
+)
+def test_a_notice_gives_the_title_and_issuer(head: str, title: str, organisation: str) -> None:
+    plan = build(
+        lines(
+            f"{head}\n各科室：\n现将计划印发给你们，请认真贯彻执行。\n一、工作任务\n（一）开展学习。责任单位：办公室"
+        )
+    )
+    assert (plan.title, plan.organisation, plan.preamble) == (title, organisation, "")
+    assert plan.header_comments[-1] == "通知原文：现将计划印发给你们，请认真贯彻执行。"
+
+
+def test_labels_inside_a_paragraph_and_on_a_section_heading() -> None:
+    plan = build(
+        lines(
+            "2023年工作计划\n一、工作任务\n"
+            "（一）思想道德建设（宣传科牵头，各支部配合）\n"
+            "1、开展道德讲堂。\n"
+            "2、开展诚信教育活动责任单位：办公室完成时间：2023年6月底前\n"
+            "（二）明确责任单位：各科室要落实到人。责任单位：人事科"
+        )
+    )
+    leads = {t.id: (t.lead, t.cooperating) for t in plan.tasks}
+    assert leads == {
+        "1.1": (["宣传科"], ["各支部"]),
+        "1.2": (["办公室"], []),
+        "2": (["人事科"], []),
+    }
+    assert plan.sections[0].title == "思想道德建设"
+    assert [r.fields.get("by") for r in plan.tasks[1].requirements][0].isoformat() == "2023-06-30"

@@ -36,7 +36,7 @@ GUIDANCE_WORDS = re.compile(
 _DESCRIPTION_WORDS = re.compile(
     r"体系|测评|标准|细则|评分|分值|说明|概况|基本情况|简介|评价|考核办法"
 )
-_NOTICE = re.compile(r"^(.{2,40}?)关于(?:印发|转发|下发|制定)?(.+?)的通知$")
+_NOTICE = re.compile(r"^(.{0,40}?)关于(?:印发|转发|下发|制定)?(.+?)的通知$")
 _NOTICE_BODY = re.compile(r"印发给你们|现印发|现将|请认真|请结合|遵照执行|贯彻执行|抓好落实")
 # Clauses that only say when (中秋节前、3月底前、每年): never a task's title.
 _TIME_CLAUSE = re.compile(r"(前|后|期间|当天|当日|之际|以来|起|时|年|月|日|初|底|末|旬|节)$")
@@ -44,7 +44,7 @@ _TITLE_WORDS = re.compile(r"计划|方案|要点|安排|规划|实施意见|工�
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _ORG_LINE = re.compile(
-    r"^[\u4e00-\u9fff*＊]{2,20}(局|委员会|委|办公室|办事处|中心|院|校|学校|中学|小学|大学|幼儿园|医院|公司|集团|政府|党委|党组|厅|所|社区|街道|站|馆)$"
+    r"^[\u4e00-\u9fff*＊]{2,20}(局|委员会|委|办公室|办事处|中心|院|校|学校|中学|小学|大学|幼儿园|医院|公司|集团|政府|党委|党组|厅|所|社区|街道|站|馆|部|处|工会|妇联|协会)$"
 )
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*")
 _TITLE_ORG = re.compile(r"[（(]([^（）()]{2,20})[)）]\s*$")
@@ -317,11 +317,17 @@ def _signature(plan: PlanOut, lines: list[Line]) -> list[Line]:
 
 def _front(plan: PlanOut, body: list[Line]) -> None:
     rest = list(body)
-    notice = _NOTICE.match(rest[0].text) if rest else None
+    notice = None
+    for size in (1, 2, 3):  # a long notice title is often broken over two or three lines
+        if len(rest) >= size and "关于" in rest[0].text:
+            notice = _NOTICE.match("".join(ln.text for ln in rest[:size]))
+            if notice:
+                del rest[:size]
+                break
     if notice:
         # 某某局关于印发《…》的通知: the issuer, the plan's title, then the notice's own text.
-        rest.pop(0)
-        plan.organisation = plan.organisation or notice.group(1)
+        if re.fullmatch(r"[\u4e00-\u9fff*＊（）() 、]{2,40}", notice.group(1)):
+            plan.organisation = plan.organisation or notice.group(1)
         quoted = re.search(r"《([^《》]+)》", notice.group(2))
         plan.title = quoted.group(1) if quoted else notice.group(2)
         while rest and (
@@ -366,12 +372,17 @@ def _section(plan: PlanOut, node: Node, units: _Units, seen: set[str]) -> Sectio
         plan.unplaced.append(Unplaced(node.line, f"编号“{node.marker.label}”重复，改为 {new_id}"))
         section_id = new_id
     seen.add(section_id)
-    section = SectionOut(section_id, first_sentence(node.marker.rest).rstrip("，,"))
+    heading, heading_duty = split_trailing(node.marker.rest)
+    if heading_duty is None:
+        heading, heading_duty = split_inline(node.marker.rest)
+    section = SectionOut(section_id, first_sentence(heading).rstrip("，,"))
     if not node.children:
         title = section.title if len(section.title) <= TITLE_MAX else short_title(section.title)[0]
         section.tasks.append(_task(plan, section_id, node, title, node.all_lines(), Duty(), units))
         return section
     default = Duty()
+    if heading_duty is not None:  # （一）思想道德建设（宣传科牵头）: for every task below
+        default.merge(heading_duty)
     for line in node.body:
         if is_duty_line(line.text):
             default.merge(parse_duty(line.text))

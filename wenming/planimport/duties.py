@@ -166,7 +166,14 @@ _INLINE_BEFORE = "。；;，,！!？?)）】 "
 def split_inline(text: str) -> tuple[str, Duty | None]:
     """Labels after the sentence, in the same paragraph: `……活动。责任单位：办公室　完成时间：…`."""
     for match in _LABEL_RE.finditer(text):
-        if match.start() == 0 or text[match.start() - 1] not in _INLINE_BEFORE:
+        if match.start() == 0:
+            continue
+        before = text[: match.start()]
+        # 责任单位：… run on without punctuation still counts; 牵头：/配合： only after a stop,
+        # and 明确责任单位： is prose.
+        if before[-1] not in _INLINE_BEFORE and (
+            len(match.group(1)) < 4 or before.endswith(("明确", "落实", "确定", "由"))
+        ):
             continue
         duty = parse_duty(text[match.start() :])
         if duty.empty:
