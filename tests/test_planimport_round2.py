@@ -279,3 +279,30 @@ def test_labels_inside_a_paragraph_and_on_a_section_heading() -> None:
     }
     assert plan.sections[0].title == "思想道德建设"
     assert [str(r.fields["by"]) for r in plan.tasks[1].requirements] == ["2023-06-30"]
+
+
+def test_markdown_shows_its_own_list_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "计划.md"
+    path.write_text(
+        "# 2023年工作计划\n\n## 一、工作任务\n\n### （一）学习\n\n"
+        "1. 开展学习。责任单位：办公室\n1. 开展讲座。责任单位：工会\n"
+        "   1. 讲座一\n   1. 讲座二\n1. 开展志愿服务。责任单位：团委\n\n"
+        "### （二）宣传\n\n1. 更新宣传栏。责任单位：宣传科\n",
+        encoding="utf-8",
+    )
+    plan = load(import_plan(path).yaml)
+    assert list(plan.tasks) == ["1.1", "1.2", "1.3", "2.1"]
+    assert plan.tasks["1.2"].text == "开展讲座。\n（1）讲座一\n（2）讲座二\n"
+
+
+def test_organisation_with_a_responsible_unit_is_a_section() -> None:
+    plan = build(
+        lines(
+            "2023年工作计划\n一、活动目的\n提升素养。责任单位：办公室\n"
+            "二、加强组织领导\n1、成立创建领导小组。责任单位：办公室\n"
+            "三、开展志愿服务\n1、开展学雷锋活动。责任单位：团委\n"
+            "四、组织保障\n加强督查。"
+        )
+    )
+    assert [t.id for t in plan.tasks] == ["2.1", "3.1"]
+    assert [g[0] for g in plan.guidance] == ["活动目的", "组织保障"]

@@ -32,6 +32,8 @@ GUIDANCE_WORDS = re.compile(
     r"目的|意义|背景|依据|原则|保障|要求$|活动时间|时间安排|实施时间|活动范围|参加对象|参与对象|"
     r"活动对象|实施范围|领导小组|组织机构|工作机构|有关事项"
 )
+# Parts that are guidance even when they name someone responsible.
+_STRICT_GUIDANCE = re.compile(r"目的|意义|背景|依据|指导思想|目标|原则|要求|时间|范围|对象")
 # A part with no responsibility whose heading names a description (测评体系, 评分标准…).
 _DESCRIPTION_WORDS = re.compile(
     r"体系|测评|标准|细则|评分|分值|说明|概况|基本情况|简介|评价|考核办法"
@@ -256,7 +258,10 @@ def _parts(plan: PlanOut, root: Node) -> tuple[list[Node], list[Node]]:
     guidance = []
     for node in _table_sections(root.children):
         heading = _heading(node)
-        if GUIDANCE_WORDS.search(heading):
+        if GUIDANCE_WORDS.search(heading) and not (
+            # 加强组织领导 with a 责任单位 is work; 活动目的 is guidance whatever it says.
+            _has_duty(node) and not _STRICT_GUIDANCE.search(heading)
+        ):
             guidance.append(node)
         elif _DESCRIPTION_WORDS.search(heading) and not _has_duty(node):
             guidance.append(node)

@@ -30,6 +30,7 @@ _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _MD_BULLET = re.compile(r"^(?:[-*+]|>)\s+")
+_MD_ORDERED = re.compile(r"^( *)(\d{1,9})([.)])(?=\s)")
 # Bold/italic marks, but never the masks `****` and `***` a publisher used to hide names.
 _MD_BOLD = re.compile(r"(?<![*\\])\*\*([^*\s](?:[^*]*[^*\s])?)\*\*(?!\*)")
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|_{3,}|={3,})\s*$")
@@ -134,7 +135,9 @@ def _markdown_lines(raw_lines: list[str]) -> list[Line]:
             out.extend(table_lines([cells for _, cells in table], tables, [n for n, _ in table]))
             table.clear()
 
+    ordered: dict[int, int] = {}  # indent of an open ordered list -> the number it shows next
     for no, raw in enumerate(raw_lines, 1):
+        raw = _renumber(raw, ordered)
         text = clean(raw)
         if text.startswith("|") and text.count("|") >= 2:
             if not _MD_TABLE_SEP.match(text):
@@ -149,6 +152,25 @@ def _markdown_lines(raw_lines: list[str]) -> list[Line]:
             out.append(Line(no, text, f"第 {no} 行"))
     flush()
     return out
+
+
+def _renumber(raw: str, ordered: dict[int, int]) -> str:
+    """An ordered-list item with the number Markdown shows: the first item's, then counting on
+    (`1. 1. 1.` shows 1 2 3); a nested item as `（1）`. Any other unindented line ends the lists."""
+    line = raw.expandtabs(4)
+    match = _MD_ORDERED.match(line)
+    if match is None:
+        if line.strip() and not line.startswith(" "):
+            ordered.clear()
+        return raw
+    indent = len(match.group(1))
+    for deeper in [i for i in ordered if i > indent]:
+        del ordered[deeper]
+    number = ordered.get(indent, int(match.group(2)))
+    ordered[indent] = number + 1
+    if indent:  # the indent is lost once the line is cleaned: keep the level in the marker
+        return f"（{number}）{line[match.end() :].lstrip()}"
+    return f"{number}{match.group(3)}{line[match.end() :]}"
 
 
 def _markdown_inline(text: str) -> str:
