@@ -309,13 +309,15 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
 _CHINESE_FORMATS = (
     "chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
-    "ideographTraditional", "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand",
+    "ideographDigital", "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand",
 )  # fmt: skip
 
 
 def _format_number(n: int, fmt: str) -> str:
     if fmt in _CHINESE_FORMATS and 0 < n < 100:
         return _cn(n)
+    if fmt == "ideographTraditional" and 0 < n <= 10:
+        return "甲乙丙丁戊己庚辛壬癸"[n - 1]
     if fmt.startswith("decimalEnclosedCircle") and 0 < n <= 20:
         return chr(0x2460 + n - 1)
     if fmt == "decimalEnclosedParen" and 0 < n <= 20:

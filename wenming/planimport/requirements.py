@@ -334,7 +334,7 @@ def festivals(text: str) -> list[Found]:
     else:
         chosen = [f for f in FESTIVALS if f in named]
         comment = ""
-    phrase = general.group(0) if general else "、".join(named)
+    phrase = "、".join(named) if named else general.group(0) if general else ""
     fields: dict[str, object] = {
         "kind": "festival",
         "name": "我们的节日",
