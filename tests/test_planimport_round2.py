@@ -306,3 +306,35 @@ def test_organisation_with_a_responsible_unit_is_a_section() -> None:
     )
     assert [t.id for t in plan.tasks] == ["2.1", "3.1"]
     assert [g[0] for g in plan.guidance] == ["活动目的", "组织保障"]
+
+
+@pytest.mark.parametrize("heading", ["具体做法", "主要举措", "创建活动安排", "重点任务"])
+def test_task_part_headings_after_guidance(heading: str) -> None:
+    plan = build(
+        lines(
+            f"2023年创建方案\n一、创建背景\n近年来成效明显。\n二、{heading}\n"
+            "（一）开展学习。责任单位：办公室\n（二）开展志愿服务。责任单位：团委\n"
+            "三、工作要求\n务求实效。"
+        )
+    )
+    assert [(t.id, t.lead) for t in plan.tasks] == [("1", ["办公室"]), ("2", ["团委"])]
+    assert [g[0] for g in plan.guidance] == ["创建背景", "工作要求"]
+    assert plan.unplaced == []
+
+
+@pytest.mark.parametrize(
+    ("n", "fmt", "shown"),
+    [
+        (3, "decimal", "3"),
+        (3, "chineseCounting", "三"),
+        (12, "chineseCountingThousand", "十二"),
+        (2, "decimalEnclosedCircle", "②"),
+        (2, "decimalEnclosedParen", "⑵"),
+        (2, "ideographTraditional", "乙"),
+        (2, "lowerLetter", "b"),
+    ],
+)
+def test_word_number_formats(n: int, fmt: str, shown: str) -> None:
+    from wenming.planimport.reader import _format_number
+
+    assert _format_number(n, fmt) == shown
