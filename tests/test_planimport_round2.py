@@ -338,3 +338,14 @@ def test_word_number_formats(n: int, fmt: str, shown: str) -> None:
     from wenming.planimport.reader import _format_number
 
     assert _format_number(n, fmt) == shown
+
+
+def test_several_task_headings_are_sections() -> None:
+    plan = build(
+        lines(
+            "2023年创建方案\n一、思想道德建设任务\n（一）开展学习。责任单位：办公室\n"
+            "（二）开展讲座。责任单位：工会\n二、志愿服务任务\n（一）开展学雷锋活动。责任单位：团委"
+        )
+    )
+    assert [t.id for t in plan.tasks] == ["1.1", "1.2", "2.1"]
+    assert plan.unplaced == []

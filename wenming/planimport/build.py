@@ -215,11 +215,19 @@ def _heading(node: Node) -> str:
     return first_sentence(node.marker.rest) if node.marker else ""
 
 
-def _is_work(node: Node) -> bool:
-    heading = _heading(node)
-    if GUIDANCE_WORDS.search(heading) or _DESCRIPTION_WORDS.search(heading):
-        return False
-    return bool(WORK_WORDS.search(heading) or _WORK_END.search(heading))
+def _work_parts(nodes: list[Node]) -> list[Node]:
+    """The top-level parts that hold the tasks: 工作任务, 活动内容, or one unknown …任务/…措施."""
+
+    def plain(node: Node) -> bool:
+        heading = _heading(node)
+        return not (GUIDANCE_WORDS.search(heading) or _DESCRIPTION_WORDS.search(heading))
+
+    known = [n for n in nodes if plain(n) and WORK_WORDS.search(_heading(n))]
+    if known:
+        return known
+    # Several headings ending in 任务 (思想建设任务、文化建设任务) are the sections themselves.
+    guessed = [n for n in nodes if plain(n) and _WORK_END.search(_heading(n))]
+    return guessed if len(guessed) == 1 else []
 
 
 def _has_duty(node: Node) -> bool:
@@ -243,7 +251,7 @@ def _parts(plan: PlanOut, root: Node) -> tuple[list[Node], list[Node]]:
     there make one section, the heading's own. Without a task heading the top-level parts
     are the sections, except a part with no responsibility that describes (测评体系…).
     """
-    work = [n for n in root.children if _is_work(n)]
+    work = _work_parts(root.children)
     if work:
         sections: list[Node] = []
         for node in work:
