@@ -188,9 +188,9 @@ def test_a_task_table_without_headings_is_one_section(tmp_path: Path) -> None:
     source = tmp_path / "任务表.docx.txt"
     source.write_text(
         "2023年文明单位创建工作任务清单\n"
-        "| 序号 | 工作任务 | 责任单位 |\n"
-        "| 1 | 开展道德讲堂活动 | 工会 |\n"
-        "| 2 | 每季度开展一次志愿服务 | 团委 |\n",
+        "| 序号 | 工作任务 | 责任单位 | 工作标准 |\n"
+        "| 1 | 开展道德讲堂活动 | 工会 | 全员参加 |\n"
+        "| 2 | 每季度开展一次志愿服务 | 团委 |  |\n",
         encoding="utf-8",
     )
     plan = load(import_plan(make_docx(source, tmp_path / "任务表.docx")).yaml)
@@ -199,6 +199,7 @@ def test_a_task_table_without_headings_is_one_section(tmp_path: Path) -> None:
         ("1.1", ("工会",)),
         ("1.2", ("团委",)),
     ]
+    assert plan.tasks["1.1"].text == "开展道德讲堂活动\n工作标准：全员参加\n"  # no cell is lost
 
 
 def test_numbering_from_a_list_style_and_a_restarted_list(tmp_path: Path) -> None:

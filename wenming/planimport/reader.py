@@ -456,6 +456,11 @@ def table_lines(
             out.append(Line(line_no(r), "  ".join(duty), where(r), table=True))
         if cells.get("deadline"):
             out.append(Line(line_no(r), f"完成时间：{cells['deadline']}", where(r), table=True))
+        # Columns of no known role (备注, 工作标准…) stay in the task's text, under their header.
+        for i, value in enumerate(row):
+            if i not in roles and value and i < len(rows[0]):
+                header = rows[0][i] or "备注"
+                out.append(Line(line_no(r), f"{header}：{value}", where(r), table=True))
     return out
 
 
