@@ -269,7 +269,8 @@ def test_labels_inside_a_paragraph_and_on_a_section_heading() -> None:
             "（一）思想道德建设（宣传科牵头，各支部配合）\n"
             "1、开展道德讲堂。\n"
             "2、开展诚信教育活动责任单位：办公室完成时间：2023年6月底前\n"
-            "（二）明确责任单位：各科室要落实到人。责任单位：人事科"
+            "（二）明确责任单位：各科室要落实到人。责任单位：人事科\n"
+            "（三）【责任单位：团委】开展志愿服务。"
         )
     )
     leads = {t.id: (t.lead, t.cooperating) for t in plan.tasks}
@@ -277,7 +278,9 @@ def test_labels_inside_a_paragraph_and_on_a_section_heading() -> None:
         "1.1": (["宣传科"], ["各支部"]),
         "1.2": (["办公室"], []),
         "2": (["人事科"], []),
+        "3": (["团委"], []),
     }
+    assert plan.tasks[-1].title == "开展志愿服务"
     assert plan.sections[0].title == "思想道德建设"
     assert [str(r.fields["by"]) for r in plan.tasks[1].requirements] == ["2023-06-30"]
 

@@ -14,6 +14,7 @@ from .duties import (
     is_mask,
     parse_duty,
     split_inline,
+    split_leading,
     split_trailing,
 )
 from .outline import Marker, Node, build_outline
@@ -233,7 +234,9 @@ def _work_parts(nodes: list[Node]) -> list[Node]:
 def _has_duty(node: Node) -> bool:
     for index, line in enumerate(node.all_lines()):
         text = node.marker.rest if index == 0 and node.marker else line.text
-        if is_duty_line(text) or split_trailing(text)[1] or split_inline(text)[1]:
+        if is_duty_line(text) or any(
+            split(text)[1] for split in (split_leading, split_trailing, split_inline)
+        ):
             return True
     return False
 
@@ -385,7 +388,9 @@ def _section(plan: PlanOut, node: Node, units: _Units, seen: set[str]) -> Sectio
         plan.unplaced.append(Unplaced(node.line, f"编号“{node.marker.label}”重复，改为 {new_id}"))
         section_id = new_id
     seen.add(section_id)
-    heading, heading_duty = split_trailing(node.marker.rest)
+    heading, heading_duty = split_leading(node.marker.rest)
+    if heading_duty is None:
+        heading, heading_duty = split_trailing(heading)
     if heading_duty is None:
         heading, heading_duty = split_inline(node.marker.rest)
     section = SectionOut(section_id, first_sentence(heading).rstrip("，,"))
@@ -416,7 +421,7 @@ def _section(plan: PlanOut, node: Node, units: _Units, seen: set[str]) -> Sectio
                 )
             task_id = new_id
         task_ids.add(task_id)
-        title, cut = short_title(child.marker.rest)
+        title, cut = short_title(split_leading(child.marker.rest)[0])
         task = _task(plan, task_id, child, title, child.all_lines(), default, units)
         if cut:
             task.comments.append("标题取自原文开头，可改短")
@@ -438,10 +443,15 @@ def _task(
     text_lines: list[str] = []
     for index, line in enumerate(lines):
         text = node.marker.rest if index == 0 else line.text
-        if is_duty_line(text):
+        text, inline = split_leading(text)
+        if inline is not None and not text.strip():
+            duty.merge(inline)  # （责任单位：团委） on a line of its own
+            continue
+        if inline is None and is_duty_line(text):
             duty.merge(parse_duty(text))
             continue
-        inline = split_trailing(text)[1]
+        if inline is None:
+            inline = split_trailing(text)[1]
         if inline is None:
             text, inline = split_inline(text)
         if inline is not None:

@@ -182,6 +182,18 @@ def split_inline(text: str) -> tuple[str, Duty | None]:
     return text, None
 
 
+_LEADING = re.compile(r"^\s*[【\[(（]([^】\]()（）]*[:：][^】\]()（）]*)[】\])）]\s*")
+
+
+def split_leading(text: str) -> tuple[str, Duty | None]:
+    """A bracketed responsibility before the item's text: `【责任单位：团委】开展……`."""
+    match = _LEADING.match(text)
+    if not match or not _LABEL_RE.search(match.group(1)):
+        return text, None
+    duty = parse_duty(match.group(1))
+    return (text[match.end() :], duty) if not duty.empty else (text, None)
+
+
 def split_trailing(text: str) -> tuple[str, Duty | None]:
     """A responsibility given in parentheses at the end of an item: `……活动。（责任单位：团委）`."""
     match = _TRAILING.search(text)

@@ -334,7 +334,8 @@ def festivals(text: str) -> list[Found]:
     else:
         chosen = [f for f in FESTIVALS if f in named]
         comment = ""
-    phrase = "、".join(named) if named else general.group(0) if general else ""
+    widened = etc or not named
+    phrase = general.group(0) if general and widened else "、".join(named)
     fields: dict[str, object] = {
         "kind": "festival",
         "name": "我们的节日",
