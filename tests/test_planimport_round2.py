@@ -147,6 +147,7 @@ def test_the_report_lists_every_unplaced_phrase(name: str, tmp_path: Path) -> No
     for where, phrase in want:
         assert any(ln.startswith(f"  {where}：") and phrase in ln for ln in report), (where, phrase)
     if want:
+        assert f"未能导入或需要核对的内容 {len(want)} 处：" in report  # and nothing else
         assert "全部内容均已归入。" not in report
     else:
         assert report[-1] == "全部内容均已归入。", report
