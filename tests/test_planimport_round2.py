@@ -354,3 +354,30 @@ def test_several_task_headings_are_sections() -> None:
     )
     assert [t.id for t in plan.tasks] == ["1.1", "1.2", "2.1"]
     assert plan.unplaced == []
+
+
+@pytest.mark.parametrize(
+    ("item", "lead", "reqs", "doubt"),
+    [
+        ("开展窗口创建。责任股室：政务服务股", ["政务服务股"], [], ""),
+        ("开展结对共建。责任单位：各村（社区）", ["各村（社区）"], [], ""),
+        ("开展主题活动，全年至少开展4次。责任单位：文化站", ["文化站"], ["count year 4"], ""),
+        (
+            "开展主题活动，每个节日至少开展1次。责任单位：文化站",
+            ["文化站"],
+            [],
+            "每个节日至少开展1次",
+        ),
+        ("开展结对帮扶，参与人数不少于30人。责任单位：工会", ["工会"], [], "不少于30人"),
+        ("每年编发简报不少于12期。责任单位：办公室", ["办公室"], ["count year 12"], ""),
+        ("每月报送信息不少于2篇。责任单位：办公室", ["办公室"], [], "每月报送信息不少于2篇"),
+    ],
+)
+def test_labels_counts_and_doubts(item: str, lead: list[str], reqs: list[str], doubt: str) -> None:
+    plan = build(lines(f"2023年工作计划\n一、工作任务\n（一）{item}"))
+    (task,) = plan.tasks
+    assert task.lead == lead
+    assert [
+        f"{r.fields['kind']} {r.fields.get('per')} {r.fields.get('min')}" for r in task.requirements
+    ] == reqs
+    assert [u.phrase for u in plan.unplaced] == ([doubt] if doubt else [])

@@ -10,9 +10,12 @@ _LABELS: dict[str, str] = {
     "牵头单位": "lead", "牵头部门": "lead", "牵头科室": "lead", "牵头处室": "lead",
     "主办单位": "lead", "主责单位": "lead", "主责部门": "lead",
     "负责单位": "lead", "负责部门": "lead", "负责科室": "lead",
+    "牵头股室": "lead", "牵头机构": "lead",
     "责任单位": "duty", "责任部门": "duty", "责任科室": "duty", "责任处室": "duty",
+    "责任股室": "duty", "责任机构": "duty", "责任主体": "duty",
     "配合单位": "coop", "配合部门": "coop", "配合科室": "coop", "协办单位": "coop",
-    "参与单位": "coop", "协同单位": "coop", "协助单位": "coop",
+    "参与单位": "coop", "协同单位": "coop", "协助单位": "coop", "配合股室": "coop",
+    "参与部门": "coop",
     "责任领导": "person", "分管领导": "person", "责任人": "person", "负责人": "person",
     "联系人": "person",
     "完成时间": "deadline", "完成时限": "deadline", "时间要求": "deadline", "完成期限": "deadline",
@@ -79,7 +82,10 @@ def looks_like_unit(name: str) -> bool:
 
 def parse_duty(text: str) -> Duty:
     """Every labelled part of a responsibility line, on one line or run together."""
-    text = text.strip().strip("（）()【】[]").strip()
+    text = text.strip().lstrip("（(【[").strip()
+    # A closing bracket that closes nothing wrapped the line; 各村（社区） keeps its own.
+    while text[-1:] in ("）", ")", "】", "]") and _unbalanced(text):
+        text = text[:-1].rstrip()
     matches = list(_LABEL_RE.finditer(text))
     duty = Duty()
     if not matches:
@@ -101,6 +107,11 @@ def parse_duty(text: str) -> Duty:
         else:
             _duty_value(duty, value)
     return duty
+
+
+def _unbalanced(text: str) -> bool:
+    opened = sum(text.count(c) for c in "（(【[")
+    return opened < sum(text.count(c) for c in "）)】]")
 
 
 def _people(duty: Duty, value: str) -> None:
@@ -145,7 +156,10 @@ def _duty_value(duty: Duty, value: str) -> None:
 def split_units(value: str) -> list[str]:
     names = []
     for raw in re.split(r"[、，,；;/／]|\s+|及(?=各)|和(?=各)", value):
-        name = raw.strip(' 　。.:：()（）“”"')
+        name = raw.strip(' 　。.:：“”"')
+        # 各村（社区）keeps its parentheses; only an unmatched one is stray punctuation.
+        if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
+            name = name.strip("()（）")
         name = re.sub(r"等$", "", name)
         if name and name not in ("等", "无"):
             names.append(name)

@@ -134,8 +134,12 @@ _PERIODS: dict[str, str | None] = {
 }  # fmt: skip
 _PERIOD_WORDS = {"周": "每周", "星期": "每周", "学期": "每学期", "学年": "每学年"}
 _COUNT = re.compile(
-    r"(至少|不少于|不低于|超过|多于)?\s*" + _NUMBER + r"\s*(次|场|期|篇|名|人)(?!性|次|民|员|均)"
+    r"(?:(至少|不少于|不低于|超过|多于)[\u4e00-\u9fff]{0,4}?)?\s*"
+    + _NUMBER
+    + r"\s*(次|场|期|篇|名|人)(?!性|次|民|员|均)"
 )
+# 每个节日、每次、每人: a count per something that is not a period of time.
+_PER_OTHER = re.compile(r"每(?:个|一|位|名|项)?[\u4e00-\u9fff]")
 _OCCASIONS = ("次", "场", "期")  # held as count requirements
 _CLAUSE = re.compile(r"[^，,。；;！!？?、\n]+")
 _NOUN_VERBS = re.compile(
@@ -160,6 +164,10 @@ def frequencies(text: str) -> tuple[list[Found], list[Doubt]]:
         count = _COUNT.search(clause, cadence.end() if cadence else 0)
         if cadence is None and (count is None or count.group(1) is None):
             continue  # 举办一次: a number of times, but no cadence and no minimum
+        if cadence is None and _PER_OTHER.search(clause[: count.start() if count else None]):
+            assert count is not None
+            doubts.append(Doubt(clause[: count.end()], "按“每……”计的数量无法写入计划，未生成要求"))
+            continue
         end = count.end() if count else min(len(clause), cadence.end() + 8) if cadence else 0
         phrase = clause[cadence.start() if cadence else count.start() if count else 0 : end]
         word = (cadence.group(1) or cadence.group(2)) if cadence else "全年"
