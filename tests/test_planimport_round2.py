@@ -256,11 +256,13 @@ def test_numbering_from_a_list_style_and_a_restarted_list(tmp_path: Path) -> Non
 def test_a_notice_gives_the_title_and_issuer(head: str, title: str, organisation: str) -> None:
     plan = build(
         lines(
-            f"{head}\n各科室：\n现将计划印发给你们，请认真贯彻执行。\n一、工作任务\n（一）开展学习。责任单位：办公室"
+            f"{head}\n各科室：\n现将计划印发给你们，请认真贯彻执行。\n某某局\n2023年3月1日\n附件\n"
+            f"{title}\n为推进创建，制定本方案。\n一、工作任务\n（一）开展学习。责任单位：办公室"
         )
     )
-    assert (plan.title, plan.organisation, plan.preamble) == (title, organisation, "")
-    assert plan.header_comments[-1] == "通知原文：现将计划印发给你们，请认真贯彻执行。"
+    assert (plan.title, plan.organisation) == (title, organisation)
+    assert plan.preamble == "为推进创建，制定本方案。"
+    assert plan.header_comments[1] == "通知原文：现将计划印发给你们，请认真贯彻执行。"
 
 
 def test_labels_inside_a_paragraph_and_on_a_section_heading() -> None:

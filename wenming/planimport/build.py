@@ -17,7 +17,7 @@ from .duties import (
     split_leading,
     split_trailing,
 )
-from .outline import Marker, Node, build_outline
+from .outline import Marker, Node, build_outline, parse_marker
 from .reader import Line
 from .requirements import Found, read_requirements
 
@@ -307,7 +307,12 @@ def _table_sections(nodes: list[Node]) -> list[Node]:
 
 def _attachments(plan: PlanOut, lines: list[Line]) -> list[Line]:
     for index, line in enumerate(lines):
-        if _ATTACHMENT.match(line.text) and index > len(lines) // 2:
+        # A notice's 附件 that is the plan itself comes before any numbered item.
+        if (
+            _ATTACHMENT.match(line.text)
+            and index > len(lines) // 2
+            and any(parse_marker(ln.text) for ln in lines[:index])
+        ):
             rest = _ATTACHMENT.sub("", line.text)
             items = [i.strip() for i in re.split(r"\s*\d+[.．、]\s*", rest) if i.strip()]
             plan.attachments = items or [rest]
@@ -351,6 +356,7 @@ def _front(plan: PlanOut, body: list[Line]) -> None:
             or _NOTICE_BODY.search(rest[0].text)
             or _DATE_LINE.match(rest[0].text)
             or _ORG_LINE.match(rest[0].text)
+            or re.fullmatch(r"附\s*件\s*\d*\s*[:：]?", rest[0].text)
         ):
             plan.header_comments.append(f"通知原文：{rest.pop(0).text}")
         if rest and rest[0].text.strip("《》 ") == plan.title:
