@@ -383,3 +383,22 @@ def test_labels_counts_and_doubts(item: str, lead: list[str], reqs: list[str], d
         f"{r.fields['kind']} {r.fields.get('per')} {r.fields.get('min')}" for r in task.requirements
     ] == reqs
     assert [u.phrase for u in plan.unplaced] == ([doubt] if doubt else [])
+
+
+@pytest.mark.parametrize(
+    ("duty", "lead", "cooperating"),
+    [
+        ("工会；各科室配合", ["工会"], ["各科室"]),
+        ("办公室，团委、工会配合", ["办公室"], ["团委", "工会"]),
+        ("办公室牵头，团委、工会配合", ["办公室"], ["团委", "工会"]),
+        ("团委、工会配合", ["?"], ["团委", "工会"]),
+    ],
+)
+def test_who_leads_when_only_cooperation_is_marked(
+    duty: str, lead: list[str], cooperating: list[str]
+) -> None:
+    plan = build(lines(f"2023年工作计划\n一、工作任务\n（一）开展活动。\n责任单位：{duty}"))
+    (task,) = plan.tasks
+    units = {u.name: u for u in plan.units}
+    assert ["?" if units[u].placeholder else u for u in task.lead] == lead
+    assert task.cooperating == cooperating

@@ -138,6 +138,11 @@ def _duty_value(duty: Duty, value: str) -> None:
         elif word.group(1) in _LEAD_WORDS:
             _add(duty.lead, bare + names)
             bare = []
+        elif bare and not duty.lead and names:
+            # 工会；各科室配合: the unit named before the 配合 group leads it.
+            _add(duty.lead, bare)
+            _add(duty.cooperating, names)
+            bare = []
         else:
             _add(duty.cooperating, bare + names)
             bare = []
