@@ -402,3 +402,18 @@ def test_who_leads_when_only_cooperation_is_marked(
     units = {u.name: u for u in plan.units}
     assert ["?" if units[u].placeholder else u for u in task.lead] == lead
     assert task.cooperating == cooperating
+
+
+def test_a_percentage_that_is_not_a_rate_is_reported() -> None:
+    plan = build(
+        lines("2023年工作计划\n一、工作任务\n（一）注册志愿者占职工总数比例达到15%。责任单位：团委")
+    )
+    assert plan.tasks[0].requirements == []
+    assert [u.phrase for u in plan.unplaced] == ["注册志愿者占职工总数比例达到15%"]
+    plan = build(
+        lines(
+            "2023年工作计划\n一、工作任务\n（一）通过开展多种形式的宣传教育活动确保群众满意率达到98%。责任单位：团委"
+        )
+    )
+    assert [r.fields["kind"] for r in plan.tasks[0].requirements] == ["metric"]
+    assert plan.unplaced == []

@@ -235,6 +235,10 @@ _OPS = {"≥": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "达到":
 _RATE = re.compile(
     r"([\u4e00-\u9fff]{0,12}?([\u4e00-\u9fff]{1,4}率))\s*(≥|>=|>|不低于|不少于|达到|达|超过|高于)\s*(\d+(?:\.\d+)?)\s*[%％]"
 )
+# Any other stated percentage (比例达到15%): reported rather than dropped.
+_PERCENT = re.compile(
+    r"[^，,。；;\n]{0,16}(?:≥|>=|>|不低于|不少于|达到|达|超过|高于)\s*\d+(?:\.\d+)?\s*[%％]"
+)
 _HOURS = re.compile(
     r"((?:年|人均|年均|年平均|每年|全年)[\u4e00-\u9fff]{0,10}?)(超过|不少于|不低于|达到|达|≥|>)\s*(\d+(?:\.\d+)?)\s*(?:个)?小时"
 )
@@ -257,6 +261,10 @@ def targets(text: str) -> tuple[list[Found], list[Doubt]]:
                 figure=(figure, "%"),
             )
         )  # fmt: skip
+    read = [m.span() for m in _RATE.finditer(text)]
+    for match in _PERCENT.finditer(text):
+        if not any(start < match.end() <= end for start, end in read):
+            doubts.append(Doubt(match.group(0), "百分比目标，未能确定是哪个比率，未生成要求"))
     for match in _HOURS.finditer(text):
         volunteer = "志愿" in text[max(0, match.start() - 40) : match.end()]
         if not volunteer:
