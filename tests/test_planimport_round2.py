@@ -189,6 +189,7 @@ def test_a_task_table_without_headings_is_one_section(tmp_path: Path) -> None:
     source = tmp_path / "任务表.docx.txt"
     source.write_text(
         "2023年文明单位创建工作任务清单\n"
+        "| 2023年创建任务表 |  |  |  |\n"
         "| 序号 | 工作任务 | 责任单位 | 工作标准 |\n"
         "| 1 | 开展道德讲堂活动 | 工会 | 全员参加 |\n"
         "| 2 | 每季度开展一次志愿服务 | 团委 |  |\n",
@@ -373,6 +374,8 @@ def test_several_task_headings_are_sections() -> None:
         ("开展结对帮扶，参与人数不少于30人。责任单位：工会", ["工会"], [], "不少于30人"),
         ("每年编发简报不少于12期。责任单位：办公室", ["办公室"], ["count year 12"], ""),
         ("每月报送信息不少于2篇。责任单位：办公室", ["办公室"], [], "每月报送信息不少于2篇"),
+        ("上、下半年各开展一次安全检查。责任单位：办公室", ["办公室"], ["count half 1"], ""),
+        ("每两周开展一次卫生大扫除。责任单位：办公室", ["办公室"], [], "每两周开展一次"),
     ],
 )
 def test_labels_counts_and_doubts(item: str, lead: list[str], reqs: list[str], doubt: str) -> None:

@@ -401,6 +401,11 @@ def _column_roles(header: list[str]) -> dict[int, str]:
     return roles
 
 
+def _is_header(row: list[str]) -> bool:
+    roles = _column_roles(row)
+    return "task" in roles.values() and len(roles) > 1
+
+
 def table_lines(
     rows: list[list[str]], table_no: int, numbers: list[int] | None = None
 ) -> list[Line]:
@@ -412,7 +417,10 @@ def table_lines(
     out: list[Line] = []
     if not rows:
         return out
-    roles = _column_roles(rows[0])
+    # The header is the first row naming a 任务 column and another; a title row
+    # (2023年创建任务表) may stand above it.
+    head = next((i for i in range(min(3, len(rows))) if _is_header(rows[i])), 0)
+    roles = _column_roles(rows[head])
 
     def line_no(r: int) -> int:
         return numbers[r] if numbers else r + 1
@@ -426,9 +434,13 @@ def table_lines(
             if text:
                 out.append(Line(line_no(r), text, where(r), table=True))
         return out
+    for r, row in enumerate(rows[:head]):
+        text = " ".join(dict.fromkeys(c for c in row if c))
+        if text:
+            out.append(Line(line_no(r), text, where(r), table=True))
     section = ""
     section_count = task_count = 0
-    for r, row in enumerate(rows[1:], 1):
+    for r, row in enumerate(rows[head + 1 :], head + 1):
         cells = {role: row[i] for i, role in roles.items() if i < len(row)}
         task = cells.get("task", "")
         if not task:
@@ -458,8 +470,8 @@ def table_lines(
             out.append(Line(line_no(r), f"完成时间：{cells['deadline']}", where(r), table=True))
         # Columns of no known role (备注, 工作标准…) stay in the task's text, under their header.
         for i, value in enumerate(row):
-            if i not in roles and value and i < len(rows[0]):
-                header = rows[0][i] or "备注"
+            if i not in roles and value and i < len(rows[head]):
+                header = rows[head][i] or "备注"
                 out.append(Line(line_no(r), f"{header}：{value}", where(r), table=True))
     return out
 

@@ -125,14 +125,17 @@ def deadlines(
 # 每周/每学期/每两个月… and 全年; the group names the period, None where the plan model
 # cannot hold it (it counts per month, quarter, half or year only).
 _CADENCE = re.compile(
-    r"每(?:一|个)?(周|星期|学期|学年|半年|两个?月|双月|季度?|月|年度?)|(全年|年内|年度内)"
+    r"每(?:一|个)?(周|星期|双周|两周|旬|学期|学年|半年|两个?月|双月|季度?|月|年度?)"
+    r"|(全年|年内|年度内)|((?:上、?)?下半年各)"  # 上、下半年各: the 、 splits clauses
 )
 _PERIODS: dict[str, str | None] = {
-    "周": None, "星期": None, "学期": None, "学年": None, "两个月": None, "两月": None,
+    "周": None, "星期": None, "双周": None, "两周": None, "旬": None, "学期": None, "学年": None, "两个月": None, "两月": None,
     "双月": None, "半年": "half", "季": "quarter", "季度": "quarter", "月": "month",
     "年": "year", "年度": "year", "全年": "year", "年内": "year", "年度内": "year",
+    "上下半年各": "half", "上、下半年各": "half", "下半年各": "half",
 }  # fmt: skip
-_PERIOD_WORDS = {"周": "每周", "星期": "每周", "学期": "每学期", "学年": "每学年"}
+_PERIOD_WORDS = {"周": "每周", "星期": "每周", "双周": "每两周", "两周": "每两周", "旬": "每旬",
+                 "学期": "每学期", "学年": "每学年"}  # fmt: skip
 _COUNT = re.compile(
     r"(?:(至少|不少于|不低于|超过|多于)[\u4e00-\u9fff]{0,4}?)?\s*"
     + _NUMBER
@@ -170,7 +173,7 @@ def frequencies(text: str) -> tuple[list[Found], list[Doubt]]:
             continue
         end = count.end() if count else min(len(clause), cadence.end() + 8) if cadence else 0
         phrase = clause[cadence.start() if cadence else count.start() if count else 0 : end]
-        word = (cadence.group(1) or cadence.group(2)) if cadence else "全年"
+        word = (cadence.group(1) or cadence.group(2) or cadence.group(3)) if cadence else "全年"
         per = _PERIODS.get(word)
         if cadence is not None and cadence.group(2) and count is None:
             continue  # 全年 alone is a time span, not a frequency
