@@ -420,3 +420,15 @@ def test_a_percentage_that_is_not_a_rate_is_reported() -> None:
     )
     assert [r.fields["kind"] for r in plan.tasks[0].requirements] == ["metric"]
     assert plan.unplaced == []
+
+
+def test_a_part_with_a_responsible_unit_outside_the_task_part_is_reported() -> None:
+    plan = build(
+        lines(
+            "2023年工作计划\n一、工作任务\n（一）开展学习。责任单位：办公室\n"
+            "二、加强阵地建设\n1、更新宣传栏。责任单位：宣传科\n三、工作要求\n务求实效。"
+        )
+    )
+    assert [t.id for t in plan.tasks] == ["1"]
+    assert [g[0] for g in plan.guidance] == ["加强阵地建设", "工作要求"]
+    assert [(u.line.where, u.phrase) for u in plan.unplaced] == [("第 4 行", "加强阵地建设")]

@@ -264,7 +264,16 @@ def _parts(plan: PlanOut, root: Node) -> tuple[list[Node], list[Node]]:
             sections.extend(node.children)
             for line in node.body:
                 plan.unplaced.append(Unplaced(line, f"“{_heading(node)}”的导语，未归入任何任务"))
-        return sections, [n for n in root.children if n not in work]
+        guidance = [n for n in root.children if n not in work]
+        for node in guidance:
+            heading = _heading(node)
+            if node.line and not GUIDANCE_WORDS.search(heading) and _has_duty(node):
+                plan.unplaced.append(
+                    Unplaced(
+                        node.line, "写有责任单位，但不在工作任务部分，已归入 guidance", heading
+                    )
+                )
+        return sections, guidance
     sections = []
     guidance = []
     for node in _table_sections(root.children):
@@ -398,7 +407,7 @@ def _section(plan: PlanOut, node: Node, units: _Units, seen: set[str]) -> Sectio
     if heading_duty is None:
         heading, heading_duty = split_trailing(heading)
     if heading_duty is None:
-        heading, heading_duty = split_inline(node.marker.rest)
+        heading, heading_duty = split_inline(heading)
     section = SectionOut(section_id, first_sentence(heading).rstrip("，,"))
     if not node.children:
         title = section.title if len(section.title) <= TITLE_MAX else short_title(section.title)[0]
