@@ -129,10 +129,11 @@ _CADENCE = re.compile(
     r"|(全年|年内|年度内)|((?:上、?)?下半年各)"  # 上、下半年各: the 、 splits clauses
 )
 _PERIODS: dict[str, str | None] = {
-    "周": None, "星期": None, "双周": None, "两周": None, "旬": None, "学期": None, "学年": None, "两个月": None, "两月": None,
-    "双月": None, "半年": "half", "季": "quarter", "季度": "quarter", "月": "month",
+    "周": None, "星期": None, "双周": None, "两周": None, "旬": None, "学期": None,
+    "学年": None, "两个月": None, "两月": None, "双月": None,
+    "半年": "half", "上下半年各": "half", "上、下半年各": "half", "下半年各": "half",
+    "季": "quarter", "季度": "quarter", "月": "month",
     "年": "year", "年度": "year", "全年": "year", "年内": "year", "年度内": "year",
-    "上下半年各": "half", "上、下半年各": "half", "下半年各": "half",
 }  # fmt: skip
 _PERIOD_WORDS = {"周": "每周", "星期": "每周", "双周": "每两周", "两周": "每两周", "旬": "每旬",
                  "学期": "每学期", "学年": "每学年"}  # fmt: skip
@@ -179,12 +180,7 @@ def frequencies(text: str) -> tuple[list[Found], list[Doubt]]:
             continue  # 全年 alone is a time span, not a frequency
         if per is None:
             said = _PERIOD_WORDS.get(word, f"每{word}")
-            doubts.append(
-                Doubt(
-                    phrase,
-                    f"按“{said}”计的频次无法写入计划，未生成要求",
-                )
-            )
+            doubts.append(Doubt(phrase, f"按“{said}”计的频次无法写入计划，未生成要求"))
             continue
         measure = count.group(3) if count else "次"
         minimum = _int(count.group(2)) if count else 1
@@ -216,10 +212,7 @@ def _counted_metric(
     noun = _CADENCE.sub("", _NOUN_VERBS.sub("", before)) if _NOUN_VERBS.search(before) else ""
     measure = count.group(3)
     if per != "year" or not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", noun):
-        return Doubt(
-            phrase,
-            "数量目标，未能确定要统计的数值项，未生成要求",
-        )
+        return Doubt(phrase, "数量目标，未能确定要统计的数值项，未生成要求")
     field_name = noun + _MEASURES[measure]
     op = ">" if count.group(1) in ("超过", "多于") else ">="
     return Found(
