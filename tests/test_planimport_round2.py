@@ -432,3 +432,20 @@ def test_a_part_with_a_responsible_unit_outside_the_task_part_is_reported() -> N
     assert [t.id for t in plan.tasks] == ["1"]
     assert [g[0] for g in plan.guidance] == ["加强阵地建设", "工作要求"]
     assert [(u.line.where, u.phrase) for u in plan.unplaced] == [("第 4 行", "加强阵地建设")]
+
+
+def test_a_loop_of_based_on_styles_does_not_hang(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    first = document.styles.add_style("甲", WD_STYLE_TYPE.PARAGRAPH)
+    second = document.styles.add_style("乙", WD_STYLE_TYPE.PARAGRAPH)
+    first.base_style = second
+    second.base_style = first
+    document.add_paragraph("2023年工作计划")
+    document.add_paragraph("一、开展学习。责任单位：办公室", style="甲")
+    document.save(str(tmp_path / "计划.docx"))
+    assert [ln.text for ln in read_document(tmp_path / "计划.docx")][
+        -1
+    ] == "一、开展学习。责任单位：办公室"

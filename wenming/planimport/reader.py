@@ -284,7 +284,9 @@ class _Numbering:
     def _num_pr(paragraph: Any) -> tuple[str | None, int]:
         found = paragraph._p.findall("w:pPr/w:numPr", _NS)
         style = paragraph.style if not found else None
-        while not found and style is not None:
+        for _ in range(10):  # styles based on styles; a file may make the chain a loop
+            if found or style is None:
+                break
             found = style.element.findall("w:pPr/w:numPr", _NS)
             style = style.base_style
         if not found:
