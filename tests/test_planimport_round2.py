@@ -449,3 +449,20 @@ def test_a_loop_of_based_on_styles_does_not_hang(tmp_path: Path) -> None:
     assert [ln.text for ln in read_document(tmp_path / "计划.docx")][
         -1
     ] == "一、开展学习。责任单位：办公室"
+
+
+def test_odd_items_still_give_a_valid_plan(tmp_path: Path) -> None:
+    path = tmp_path / "计划.txt"
+    path.write_text(
+        "2023年工作计划\n一、工作任务\n（一）理论武装\n1、。开展理论学习。责任单位：办公室\n"
+        "2、责任单位：工会\n（二）。\n附件\n正文",
+        encoding="utf-8",
+    )
+    result = import_plan(path)
+    assert [p for p in result.problems if p.severity is Severity.ERROR] == []
+    assert [(t.id, t.title, t.text) for t in result.plan.tasks] == [
+        ("1.1", "开展理论学习", "。开展理论学习。"),
+        ("1.2", "责任单位：工会", "责任单位：工会"),
+        ("2", "章节 2", "。"),
+    ]
+    assert result.plan.attachments == []

@@ -149,7 +149,7 @@ class _Units:
 
 
 def first_sentence(text: str) -> str:
-    return re.split(r"[。；;！!？?]", text, maxsplit=1)[0].strip()
+    return re.split(r"[。；;！!？?]", text.lstrip("。；;！!？?，,、 "), maxsplit=1)[0].strip()
 
 
 def short_title(text: str) -> tuple[str, bool]:
@@ -324,7 +324,7 @@ def _attachments(plan: PlanOut, lines: list[Line]) -> list[Line]:
         ):
             rest = _ATTACHMENT.sub("", line.text)
             items = [i.strip() for i in re.split(r"\s*\d+[.．、]\s*", rest) if i.strip()]
-            plan.attachments = items or [rest]
+            plan.attachments = items or ([rest] if rest else [])
             for later in lines[index + 1 :]:
                 plan.unplaced.append(Unplaced(later, "附件的内容，未导入"))
             return lines[:index]
@@ -408,7 +408,7 @@ def _section(plan: PlanOut, node: Node, units: _Units, seen: set[str]) -> Sectio
         heading, heading_duty = split_trailing(heading)
     if heading_duty is None:
         heading, heading_duty = split_inline(heading)
-    section = SectionOut(section_id, first_sentence(heading).rstrip("，,"))
+    section = SectionOut(section_id, first_sentence(heading).rstrip("，,") or f"章节 {section_id}")
     if not node.children:
         title = section.title if len(section.title) <= TITLE_MAX else short_title(section.title)[0]
         section.tasks.append(_task(plan, section_id, node, title, node.all_lines(), Duty(), units))
@@ -475,7 +475,10 @@ def _task(
     if duty.empty or not (duty.lead or duty.cooperating):
         duty.merge(default)
     where = lines[0].where if lines else ""
-    task = TaskOut(task_id, title.rstrip("。"), "\n".join(text_lines), [], [], where=where)
+    if not "".join(text_lines).strip():  # the item was only a responsibility line
+        text_lines = [node.marker.rest]
+    title = title.rstrip("。") or f"任务 {task_id}"
+    task = TaskOut(task_id, title, "\n".join(text_lines), [], [], where=where)
     why = f"任务 {task_id}"
     task.lead = [units.use(n, why + " 牵头") for n in duty.lead]
     task.cooperating = [units.use(n, why + " 配合") for n in duty.cooperating if n not in duty.lead]
