@@ -307,13 +307,14 @@ def test_organisation_with_a_responsible_unit_is_a_section() -> None:
     plan = build(
         lines(
             "2023年工作计划\n一、活动目的\n提升素养。责任单位：办公室\n"
-            "二、加强组织领导\n1、成立创建领导小组。责任单位：办公室\n"
-            "三、开展志愿服务\n1、开展学雷锋活动。责任单位：团委\n"
-            "四、组织保障\n加强督查。"
+            "二、活动主题\n传承文化。\n"
+            "三、加强组织领导\n1、成立创建领导小组。责任单位：办公室\n"
+            "四、开展志愿服务\n1、开展学雷锋活动。责任单位：团委\n"
+            "五、组织保障\n加强督查。"
         )
     )
-    assert [t.id for t in plan.tasks] == ["2.1", "3.1"]
-    assert [g[0] for g in plan.guidance] == ["活动目的", "组织保障"]
+    assert [t.id for t in plan.tasks] == ["3.1", "4.1"]
+    assert [g[0] for g in plan.guidance] == ["活动目的", "活动主题", "组织保障"]
 
 
 @pytest.mark.parametrize("heading", ["具体做法", "主要举措", "创建活动安排", "重点任务"])

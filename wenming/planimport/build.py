@@ -31,10 +31,13 @@ _WORK_END = re.compile(r"(内容|任务|措施|举措|安排|分工|清单|项�
 GUIDANCE_WORDS = re.compile(
     r"指导思想|目标|组织保障|保障措施|工作要求|组织领导|基本原则|工作原则|总体要求|实施步骤|工作步骤|"
     r"目的|意义|背景|依据|原则|保障|要求$|活动时间|时间安排|实施时间|活动范围|参加对象|参与对象|"
-    r"活动对象|实施范围|领导小组|组织机构|工作机构|有关事项"
+    r"活动对象|实施范围|领导小组|组织机构|工作机构|有关事项|^活动(主题|口号|地点|名称)$|参加人员|"
+    r"参与人员|总体思路|工作思路"
 )
 # Parts that are guidance even when they name someone responsible.
-_STRICT_GUIDANCE = re.compile(r"目的|意义|背景|依据|指导思想|目标|原则|要求|时间|范围|对象")
+_STRICT_GUIDANCE = re.compile(
+    r"目的|意义|背景|依据|指导思想|目标|原则|要求|时间|范围|对象|^活动(主题|口号|地点|名称)$|思路"
+)
 # A part with no responsibility whose heading names a description (测评体系, 评分标准…).
 _DESCRIPTION_WORDS = re.compile(
     r"体系|测评|标准|细则|评分|分值|说明|概况|基本情况|简介|评价|考核办法"
