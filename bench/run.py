@@ -60,6 +60,25 @@ book.save(sys.argv[2])
 """
 
 
+# The dashboard of `wenming serve`, as a running server answers it: the app is built and asked
+# once (the server's first page), then each page is timed; prints the median seconds.
+DASHBOARD = """
+import statistics, sys, time
+from pathlib import Path
+from wenming.web.app import Settings, create_app
+client = create_app(Settings(Path(sys.argv[1]))).test_client()
+url = "/?year=" + sys.argv[2]
+assert client.get(url).status_code == 200
+times = []
+for _ in range(int(sys.argv[3])):
+    start = time.perf_counter()
+    response = client.get(url)
+    times.append(time.perf_counter() - start)
+    assert response.status_code == 200
+print(statistics.median(times))
+"""
+
+
 @dataclass
 class Timing:
     seconds: float
@@ -179,6 +198,19 @@ def bench_size(size: int, runs: int, report: Report, env: dict[str, str]) -> Non
 
     after_edit = median(status_argv, env, runs, before=touch_one)
     report.add(label, "status（改动一条记录后）", after_edit, "status 热", status.seconds)
+    if _has_serve(env):
+        run(status_argv, env)  # the cache as a warm status leaves it, the one the page uses
+        page = dashboard(root, env, runs)
+        report.add(
+            label,
+            "serve 进度页（热）",
+            page,
+            "status 热",
+            status.seconds,
+            2.0 if size == 20_000 else None,
+        )
+    if size == 20_000:
+        bench_records(root, runs, report, env, status.seconds)
     if shutil.which("true") and _has_export(env):
         with tempfile.TemporaryDirectory() as scratch:
             book = Path(scratch) / "台账.xlsx"
@@ -204,6 +236,81 @@ def bench_size(size: int, runs: int, report: Report, env: dict[str, str]) -> Non
             report.add(
                 label, "export 峰值内存（MB）", Timing(export.peak_mb, export.peak_mb), target=1024
             )
+
+
+def dashboard(root: Path, env: dict[str, str], runs: int) -> Timing:
+    """The dashboard page's time in a running server (median of `runs`) and the peak memory."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", DASHBOARD, str(root), str(YEARS[-1]), str(runs)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    _, status, usage = os.wait4(process.pid, 0)
+    assert process.stdout is not None and process.stderr is not None
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: dashboard\n{process.stderr.read().decode()}")
+    return Timing(float(process.stdout.read().decode().split()[-1]), usage.ru_maxrss / 1024)
+
+
+def _has_serve(env: dict[str, str]) -> bool:
+    probe = subprocess.run(
+        [sys.executable, "-c", "import wenming.web.app"], env=env, capture_output=True
+    )
+    return probe.returncode == 0
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "基准测试", "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "基准测试", "GIT_COMMITTER_EMAIL": "bench@example.org",
+}  # fmt: skip
+
+
+def committed(root: Path) -> None:
+    """Make the generated ledger a git repository once (the record commands commit)."""
+    if (root / ".git").is_dir():
+        return
+    print("把台账提交到 git（只做一次）……", file=sys.stderr)
+    env = {**os.environ, **GIT_ENV}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "基准台账"]):
+        subprocess.run(["git", "-C", str(root), *args], env=env, check=True)
+
+
+def bench_records(
+    root: Path, runs: int, report: Report, env: dict[str, str], status: float
+) -> None:
+    """The record lifecycle, warm, each step on a record of its own run: add, show, list, edit,
+    rm. Each within 2x a warm `status` (git's own commit time included)."""
+    committed(root)
+    env = {**env, **GIT_ENV}
+    wenming = [sys.executable, "-m", "wenming", "--repo", str(root)]
+    year = str(YEARS[-1])
+    run([*wenming, "list", "--year", year], env)  # warm the tables list reads
+    steps: dict[str, list[Timing]] = {name: [] for name in ("add", "show", "list", "edit", "rm")}
+    for number in range(runs):
+        title = f"基准测试活动{number}"
+        add = [*wenming, "add", "--yes", "--task", "2", "--date", f"{year}-06-0{number + 1}",
+               "--type", "支委会", "--title", title, "--unit", "第一党支部"]  # fmt: skip
+        steps["add"].append(run(add, env))
+        record = _newest(root)
+        steps["show"].append(run([*wenming, "show", record], env))
+        steps["list"].append(run([*wenming, "list", "--year", year], env))
+        steps["edit"].append(run([*wenming, "edit", record, "--place", "三楼会议室"], env))
+        steps["rm"].append(run([*wenming, "rm", record, "--yes"], env))
+    for name, timings in steps.items():
+        timing = Timing(
+            statistics.median(t.seconds for t in timings), max(t.peak_mb for t in timings)
+        )
+        report.add(f"{20_000:,}", f"{name}（热）", timing, "status 热", status, 2.0)
+
+
+def _newest(root: Path) -> str:
+    """The id of the record the last commit added."""
+    out = subprocess.run(
+        ["git", "-C", str(root), "-c", "core.quotepath=false", "show", "--name-only",
+         "--format=", "HEAD"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    (path,) = [line for line in out.splitlines() if line.endswith(".yaml")]
+    return Path(path).stem
 
 
 def _has_export(env: dict[str, str]) -> bool:

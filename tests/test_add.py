@@ -633,7 +633,7 @@ def test_a_date_in_a_year_without_a_plan_says_how_to_make_one(cli: Cli, ledger: 
     assert result.exit_code == 1
     assert "没有 2024 年的计划" in result.output
     assert "wenming plan import" in result.output
-    assert "plan/2022.yaml 复制为 plan/2024.yaml" in result.output
+    assert "wenming plan new 2024（由 2022 年的计划生成）" in result.output
     assert (status(ledger), commits(ledger)) == before
 
 

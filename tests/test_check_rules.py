@@ -22,6 +22,10 @@ CASES = TESTS / "cases"
 WENMING = REPO_ROOT / "wenming"
 RECORD_CASES = sorted((CASES / "records").glob("*.yaml"))
 PLAN_CASES = sorted((CASES / "plans").glob("*.yaml"))
+ASSESSMENT_CASES = sorted((CASES / "assessments").glob("*.yaml"))
+INCIDENT_CASES = sorted((CASES / "incidents").glob("*.yaml"))
+# The assessment an incident case is checked against: its negative list names F1 and F2.
+SCORE_ASSESSMENT = CASES / "score" / "测评.yaml"
 
 
 def expected(case: Path) -> set[tuple[int, str]]:
@@ -55,6 +59,29 @@ def test_plan_rule(case: Path, mini_ledger: Path) -> None:
     assert found(mini_ledger, "plan/2022.yaml") == expected(case)
 
 
+@pytest.mark.parametrize("case", ASSESSMENT_CASES, ids=lambda p: p.stem)
+def test_assessment_rule(case: Path, mini_ledger: Path) -> None:
+    (mini_ledger / "assessment").mkdir()
+    shutil.copy(case, mini_ledger / "assessment" / case.name)
+    assert found(mini_ledger, f"assessment/{case.name}") == expected(case)
+
+
+@pytest.mark.parametrize("case", INCIDENT_CASES, ids=lambda p: p.stem)
+def test_incident_rule(case: Path, mini_ledger: Path) -> None:
+    (mini_ledger / "assessment").mkdir()
+    shutil.copy(SCORE_ASSESSMENT, mini_ledger / "assessment" / SCORE_ASSESSMENT.name)
+    target = f"incidents/2022/20220601-{case.name}"
+    (mini_ledger / "incidents" / "2022").mkdir(parents=True)
+    shutil.copy(case, mini_ledger / target)
+    assert found(mini_ledger, target) == expected(case)
+
+
+def test_the_test_assessment_is_clean(mini_ledger: Path) -> None:
+    (mini_ledger / "assessment").mkdir()
+    shutil.copy(SCORE_ASSESSMENT, mini_ledger / "assessment" / SCORE_ASSESSMENT.name)
+    assert validate(mini_ledger) == []
+
+
 # The rules no case file can show (wenming.rules.NOT_FROM_ONE_FILE) and the test that shows each.
 COVERED_ELSEWHERE = {
     "file-too-large": "test_check_rules.py::test_oversized_record_is_refused_before_parsing",
@@ -71,7 +98,8 @@ COVERED_ELSEWHERE = {
 
 
 def test_every_rule_has_an_example_file() -> None:
-    in_cases = {rule for case in RECORD_CASES + PLAN_CASES for _, rule in expected(case)}
+    cases = RECORD_CASES + PLAN_CASES + ASSESSMENT_CASES + INCIDENT_CASES
+    in_cases = {rule for case in cases for _, rule in expected(case)}
     assert set(NOT_FROM_ONE_FILE) <= set(RULES)
     assert in_cases == set(RULES) - set(NOT_FROM_ONE_FILE)
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import Cli
 
 from wenming.checks import _duplicate_activities
 from wenming.commands.check import validate
@@ -112,11 +113,30 @@ def test_a_file_name_whose_date_was_edited_by_hand_gives_the_commands(mini_ledge
     assert problem.source.line == 2
     new = "20220315-学雷锋志愿服务进社区-0001"
     assert f"wenming edit {STEM} --date 2022-03-15" in problem.hint
-    assert f"git mv 'records/2022/{STEM}.yaml' 'records/2022/{new}.yaml'" in problem.hint
-    assert f"git mv 'records/2022/{STEM}' 'records/2022/{new}'" in problem.hint
+    assert new in problem.hint
     # A name without a date, or with an impossible one, says nothing about the date.
-    shutil.move(record, mini_ledger / "records/2022/20221399-x.yaml")
-    assert warnings(mini_ledger, "file-name-date") == []
+    moved = mini_ledger / "records/2022/20221399-x.yaml"
+    shutil.copy(record, moved)
+    assert [p.source.path for p in warnings(mini_ledger, "file-name-date")] == [RECORD]
+    moved.unlink()
+
+
+def test_the_hinted_edit_command_renames_the_record(
+    cli: Cli, git_ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = git_ledger / RECORD
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("date: 2022-03-05", "date: 2022-03-15"),
+        encoding="utf-8",
+    )
+    (problem,) = warnings(git_ledger, "file-name-date")
+    command = problem.hint.split("运行 ", 1)[1].split("，", 1)[0].split()
+    assert command[0] == "wenming"
+    result = cli(*command[1:], repo=git_ledger)
+    assert result.exit_code == 0, result.output
+    assert warnings(git_ledger, "file-name-date") == []
+    assert (git_ledger / "records/2022/20220315-学雷锋志愿服务进社区-0001/照片-1.png").is_file()
+    assert cli("check", repo=git_ledger).exit_code == 0
 
 
 def _jpeg(path: Path, taken: str | None) -> str:

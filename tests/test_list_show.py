@@ -160,6 +160,36 @@ def test_list_filters_by_task_unit_type_and_year(ledger: Path) -> None:
     assert ids(ledger, year=2022) == [VOLUNTEER, SECOND, MEETING]
 
 
+def test_list_reads_the_plan_year_in_use_unless_asked_for_all(ledger: Path) -> None:
+    plan = (ledger / "plan/2022.yaml").read_text(encoding="utf-8")
+    (ledger / "plan/2023.yaml").write_text(plan.replace("2022", "2023"), encoding="utf-8")
+    record = (ledger / f"records/2022/{SECOND}.yaml").read_text(encoding="utf-8")
+    later = "20230216-第二党支部2月支委会-c3d4"
+    (ledger / "records/2023").mkdir()
+    (ledger / f"records/2023/{later}.yaml").write_text(
+        record.replace("2022-02-16", "2023-02-16").replace("tasks: [", "tasks: [[["),
+        encoding="utf-8",
+    )
+    (ledger / "records/2021").mkdir()  # a year no plan reads
+    (ledger / "records/2021/20210101-x-0000.yaml").write_text("date: 2021-01-01\n")
+    in_2022 = list_records(ledger, today=date(2022, 6, 1))
+    assert [r.id for r in in_2022.records] == [VOLUNTEER, SECOND, MEETING]
+    assert in_2022.years == (2022,) and in_2022.unplanned == ()
+    assert ids(ledger, year=2023) == []  # the 2023 record has an error: not listed, counted
+    assert list_records(ledger, year=2023).errors >= 1
+    every = list_records(ledger, all_years=True, today=date(2022, 6, 1))
+    assert every.years == (2022, 2023)
+    assert every.unplanned == ("records/2021/",)
+    assert [r.id for r in every.records] == [VOLUNTEER, SECOND, MEETING]
+
+
+def test_list_rows_carry_title_place_and_evidence_count_from_the_table(ledger: Path) -> None:
+    """The row comes from the per-year table `status` reads, warm or cold, cache or none."""
+    for cached in (False, True, True):
+        (row,) = [r for r in list_records(ledger, use_cache=cached).records if r.id == MEETING]
+        assert (row.title, row.place, row.evidence) == ("第一党支部1月支委会", "党员活动室", 2)
+
+
 def test_list_filters_by_dates(ledger: Path) -> None:
     assert ids(ledger, start=date(2022, 2, 1)) == [VOLUNTEER, SECOND]
     assert ids(ledger, end=date(2022, 2, 16)) == [SECOND, MEETING]
@@ -295,16 +325,11 @@ def test_list_and_show_print_markup_in_a_title_as_text(ledger: Path) -> None:
 def test_list_table_shows_control_characters_as_replacement(ledger: Path) -> None:
     # A file holding a control character is refused by the reader (control-character), so the
     # table is given one directly: whatever reaches it is printed as text.
-    from rich.console import Console
-
     from wenming.cli.list import records_table
 
     result = list_records(ledger)
     first = replace(result.records[0], title="[b]响\x07铃\x1b[31m", unit="团\x00委")
-    table = records_table(replace(result, records=(first, *result.records[1:])), 80)
-    console = Console(width=80, record=True, color_system=None)
-    console.print(table)
-    text = console.export_text()
+    text = "\n".join(records_table(replace(result, records=(first, *result.records[1:])), 80))
     assert "[b]响\ufffd铃\ufffd[31m" in text
     assert "团\ufffd委" in text
     assert not any(ch in text for ch in "\x00\x07\x1b")

@@ -35,6 +35,10 @@ HEAVY = {
     "markdown_it",
     "pygments",
     "filelock",
+    "flask",
+    "werkzeug",
+    "waitress",
+    "wenming.web",
 }
 
 

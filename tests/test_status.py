@@ -269,3 +269,69 @@ def test_timeline_counts_each_section_once_per_record() -> None:
     assert len(months) == 12
     assert dict(rows)["2"][:3] == (1, 0, 1) and sum(dict(rows)["2"]) == 2
     assert dict(rows)["9"][0] == 1
+
+
+# Parts: every piece of a requirement with the records meeting it (what `status TASK` lists).
+
+
+def parts(r: RequirementProgress) -> list[tuple[str, str, tuple[str, ...], str]]:
+    return [(p.label, p.state, p.record_ids, p.note) for p in r.parts]
+
+
+def test_count_parts_are_every_period_with_its_records() -> None:
+    plan = plan_with(CountReq(source=S, per="quarter", min=2, type="党课"))
+    a, b, c = (
+        rec(date(2022, 1, 5), "党课"),
+        rec(date(2022, 2, 5), "党课"),
+        rec(date(2022, 4, 1), "党课"),
+    )
+    r = req_of(plan, [c, a, b], date(2022, 5, 1))
+    assert parts(r) == [
+        ("第一季度", "met", (a.id, b.id), "2/2 次"),
+        ("第二季度", "open", (c.id,), "1/2 次"),
+        ("第三季度", "later", (), "0/2 次"),
+        ("第四季度", "later", (), "0/2 次"),
+    ]
+
+
+def test_festival_parts_name_every_festival_with_its_date_and_covering_record() -> None:
+    every = ("春节", "元宵", "清明", "端午", "七夕", "中秋", "重阳")
+    plan = plan_with(FestivalReq(source=S, festivals=every, window_days=7))
+    spring = rec(date(2022, 2, 1), "我们的节日")
+    r = req_of(plan, [spring], date(2022, 12, 31))
+    assert [p.label for p in r.parts] == [
+        "春节（2022-02-01）", "元宵（2022-02-15）", "清明（2022-04-05）", "端午（2022-06-03）",
+        "七夕（2022-08-04）", "中秋（2022-09-10）", "重阳（2022-10-04）",
+    ]  # fmt: skip
+    assert r.parts[0].record_ids == (spring.id,) and r.parts[0].state == "met"
+    assert all(p.state == "missed" and not p.record_ids for p in r.parts[1:])
+    # The one-line reason names six and counts them all in festivals, not “项”.
+    assert "、重阳" not in (none := req_of(plan, [], date(2022, 12, 31))).reason
+    assert none.reason.endswith("等 7 个节日 前后没有活动")
+
+
+def test_each_of_deadline_evidence_set_and_metric_parts() -> None:
+    each = EachOfReq(source=S, types=("支委会", "党课"))
+    by = DeadlineReq(source=S, by=date(2022, 3, 31), type="党课")
+    full = rec(date(2022, 1, 5), evidence=(Evidence("签到表", S, file="records/2022/x/a.jpg"),))
+    bare = rec(date(2022, 2, 5), participants=3)
+    complete = EvidenceSetReq(source=S, kinds=("签到表",), type="支委会")
+    people = MetricReq(source=S, field="participants", aggregate="sum", op=">=", target=50)
+    plan = plan_with(each, by, complete, people)
+    task = evaluate(plan, [full, bare], date(2022, 6, 30)).tasks[0]
+    each_p, by_p, complete_p, people_p = task.requirements
+    assert parts(each_p) == [("支委会", "met", (full.id, bare.id), ""), ("党课", "open", (), "")]
+    assert parts(by_p) == [("2022-03-31 前", "missed", (), "")]
+    assert parts(complete_p) == [
+        (bare.id, "open", (bare.id,), "缺 签到表"),
+        ("佐证齐全的 1 条记录", "met", (full.id,), ""),
+    ]
+    assert parts(people_p) == [(bare.id, "met", (bare.id,), "3")]
+    assert json.loads(json.dumps(each_p.to_dict()))["parts"][1]["state"] == "open"
+
+
+def test_a_task_reason_names_its_first_gap_and_counts_the_others_apart() -> None:
+    plan = plan_with(QUARTERLY, EachOfReq(source=S, types=("支委会",)))
+    task = evaluate(plan, [], date(2022, 12, 31)).tasks[0]
+    assert task.reason.startswith("党课每季度至少1次：")
+    assert task.reason.endswith("（另有 1 项要求滞后）")

@@ -282,3 +282,39 @@ def test_timeline_says_a_record_of_several_tasks_counts_once_for_each(
 ) -> None:
     out = cli("status", "--timeline", repo=mini_ledger).stdout
     assert "一条记录归入不同板块的几项任务时，每个板块各计一次" in out.replace("\n", "")
+
+
+def test_one_task_lists_each_requirement_piece_with_its_records_at_80_columns(
+    tmp_path: Path,
+) -> None:
+    """issue 15: every festival with its date and the record covering it, none cut; each month
+    of a count with its records; a missed month said plainly."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT
+    from rich.cells import cell_len
+
+    def detail(task: str, as_of: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "wenming", "--repo", str(REPO_ROOT), "status", task,
+             "--year", "2022", "--as-of", as_of],
+            capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, check=False,
+            env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1"},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert all(cell_len(line) <= 80 for line in result.stdout.splitlines())
+        return result.stdout
+
+    festivals = detail("8.1", "2022-06-20")
+    for name, day in (("春节", "2022-02-01"), ("元宵", "2022-02-15"), ("清明", "2022-04-05"),
+                      ("端午", "2022-06-03"), ("七夕", "2022-08-04"), ("中秋", "2022-09-10"),
+                      ("重阳", "2022-10-04")):  # fmt: skip
+        assert f"{name}（{day}）" in festivals
+    assert "√ 春节（2022-02-01） 01-28 迎春节写春联送祝福活动" in festivals
+    assert "· 中秋（2022-09-10） 未到期" in festivals
+    assert "等 7 项" not in festivals and "等 2 项" not in festivals
+    meetings = detail("2", "2022-12-31")
+    assert "× 5月  没有记录" in meetings
+    assert "√ 4月  04-26 第一党支部第二党小组4月党小组会" in meetings

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 CACHE_ENV = "WENMING_CACHE_DIR"
 # Files changed this recently may change again within the same mtime tick; they are never trusted.
 RACY_SECONDS = 2.0
-_FORMAT = f"9-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
+_FORMAT = f"10-{__version__}-{sys.version_info.major}.{sys.version_info.minor}"
 
 FileKey = int
 T = TypeVar("T")
@@ -377,7 +377,7 @@ def encode_activity(result: RecordResult) -> tuple[Any, ...]:
     return (
         (a.date.toordinal(), tuple(intern(t) for t in a.tasks), intern(a.type), intern(a.unit),
          a.participants, {intern(k): v for k, v in a.figures.items()},
-         tuple(intern(k) for k in a.evidence_kinds)),
+         tuple(intern(k) for k in a.evidence_kinds), a.title, a.place, a.evidence_count),
         rows,
     )  # fmt: skip
 
@@ -388,7 +388,8 @@ def decode_activity(rel: str, row: tuple[Any, ...]) -> ActivityResult:
     if a is None:
         return None, _left_out(_problems(row[1]))
     activity = Activity(
-        rel[rel.rfind("/") + 1 : -5], date.fromordinal(a[0]), a[1], a[2], a[3], a[4], a[5], a[6], rel
+        rel[rel.rfind("/") + 1 : -5], date.fromordinal(a[0]), a[1], a[2], a[3], a[4], a[5], a[6],
+        rel, a[7], a[8], a[9],
     )  # fmt: skip
     # Read on every warm `status`: the outer types only (every row was written by encode_activity).
     if not (
@@ -399,6 +400,9 @@ def decode_activity(rel: str, row: tuple[Any, ...]) -> ActivityResult:
         and (a[4] is None or type(a[4]) is int)
         and type(a[5]) is dict
         and type(a[6]) is tuple
+        and type(a[7]) is str
+        and type(a[8]) is str
+        and type(a[9]) is int
     ):
         raise ValueError("malformed activity row")
     return activity, _problems(row[1]) if row[1] else []

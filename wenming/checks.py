@@ -13,6 +13,8 @@ from . import requirements
 from .errors import Problem, Severity, Source
 from .files import FileFact
 from .model import (
+    Assessment,
+    Incident,
     Ledger,
     Leftover,
     Plan,
@@ -39,7 +41,7 @@ def _plan_facts(plan: Plan) -> Iterator[Problem]:
             yield Problem(
                 fact.source,
                 "placeholder-fact",
-                f"事实“{fact.name}”的数值 {fact.value:g} 是占位数值，尚未填写",
+                f"事实“{fact.name}”的数值 {fact.value:g} 是占位数值（导入时生成，或沿用上一年），尚待核实",
                 "把 value 改成本单位的实际数字，并删除 placeholder: true",
                 Severity.WARNING,
             )
@@ -396,17 +398,12 @@ def _file_name_date(record: Record) -> Iterator[Problem]:
     if named == record.date:
         return
     new_id = f"{record.date:%Y%m%d}{record.id[8:]}"
-    folder = record.path.rsplit("/", 1)[0]
-    new_folder = f"records/{record.date.year:04d}"
-    old, new = f"{folder}/{record.id}", f"{new_folder}/{new_id}"
     yield Problem(
         record.line("date"),
         "file-name-date",
         f"记录文件名中的日期 {named} 与活动日期 {record.date} 不一致（多半是手工改过 date）",
-        f"确认 date 无误后重命名（wenming edit 完成后可用：wenming edit {record.id} "
-        f"--date {record.date}）；现在可运行：git mv '{record.path}' '{new}.yaml'"
-        f" 和 git mv '{old}' '{new}'（如有佐证材料文件夹），并把 file 路径中的 "
-        f"{record.id} 改为 {new_id}",
+        f"确认 date 无误后运行 wenming edit {record.id} --date {record.date}，"
+        f"记录文件和佐证材料文件夹会改名为 {new_id}",
         Severity.WARNING,
     )
 
@@ -419,4 +416,155 @@ def check_ledger(ledger: Ledger, files: Mapping[str, FileFact]) -> list[Problem]
     problems.extend(check_records(ledger, files))
     problems.extend(check_leftovers(ledger))
     problems.extend(check_integrity(ledger, files))
+    problems.extend(check_assessments(ledger, files))
     return sorted(problems, key=lambda p: p.sort_key)
+
+
+# ---------------------------------------------------------------- assessment rules
+
+
+def split_link(link: str) -> tuple[str, str | None]:
+    """`"6.3"` -> ("6.3", None); `"6.3/支委会"` -> ("6.3", "支委会")."""
+    task_id, _, name = link.partition("/")
+    return task_id.strip(), (name.strip() or None) if _ else None
+
+
+def check_assessments(ledger: Ledger, files: Mapping[str, FileFact]) -> Iterator[Problem]:
+    for assessment in ledger.assessments:
+        yield from _assessment_points(assessment)
+        yield from _assessment_ids(assessment)
+        yield from _assessment_links(assessment, ledger)
+    negatives = {n.id for a in ledger.assessments for n in a.negative_list}
+    for incident in ledger.incidents:
+        yield from check_incident(incident, ledger.plans.get(incident.year), negatives, files)
+
+
+def _sum(values: list[float]) -> float:
+    return round(sum(values), 6)
+
+
+def _assessment_points(assessment: Assessment) -> Iterator[Problem]:
+    def placeholder(source: Source, what: str) -> Problem:
+        return Problem(
+            source,
+            "placeholder-points",
+            f"{what}的分值尚未填写",
+            "按本单位适用的测评细则填写 points；未填分值的项目不计入自评总分",
+            Severity.WARNING,
+        )
+
+    for item in assessment.items:
+        if item.points is None:
+            yield placeholder(item.source, f"测评项目“{item.name}”")
+        for criterion in item.criteria:
+            if criterion.points is None:
+                yield placeholder(criterion.source, f"测评内容 {criterion.id}")
+        parts = [c.points for c in item.criteria]
+        if item.points is not None and parts and None not in parts:
+            total = _sum([p for p in parts if p is not None])
+            if total != item.points:
+                yield Problem(
+                    item.source,
+                    "points-sum",
+                    f"测评项目“{item.name}”的分值是 {item.points:g}，但其测评内容合计 {total:g} 分",
+                    "改正项目或测评内容的 points，使两者一致",
+                )
+    points = [i.points for i in assessment.items]
+    if assessment.total is not None and points and None not in points:
+        total = _sum([p for p in points if p is not None])
+        if total != assessment.total:
+            yield Problem(
+                assessment.source,
+                "points-sum",
+                f"总分 total 是 {assessment.total:g}，但各测评项目合计 {total:g} 分",
+                "改正 total 或各测评项目的 points，使两者一致",
+            )
+
+
+def _assessment_ids(assessment: Assessment) -> Iterator[Problem]:
+    seen: dict[str, Source] = {}
+    entries = [
+        *((f"测评项目编号“{i.id}”", i.source) for i in assessment.items),
+        *((f"测评内容编号“{c.id}”", c.source) for i in assessment.items for c in i.criteria),
+        *((f"负面清单编号“{n.id}”", n.source) for n in assessment.negative_list),
+    ]
+    for what, source in entries:
+        if what in seen:
+            yield Problem(
+                source,
+                "duplicate-id",
+                f"{what}重复（第一次在第 {seen[what].line} 行）",
+                "每个编号只用一次",
+            )
+        seen.setdefault(what, source)
+
+
+def _assessment_links(assessment: Assessment, ledger: Ledger) -> Iterator[Problem]:
+    if not ledger.plans:
+        return
+    tasks = {t.id: t for plan in ledger.plans.values() for t in plan.tasks.values()}
+    for item in assessment.items:
+        for criterion in item.criteria:
+            for link in criterion.links:
+                task_id, name = split_link(link)
+                task = tasks.get(task_id)
+                if task is None:
+                    yield Problem(
+                        criterion.source,
+                        "unknown-link",
+                        f"测评内容 {criterion.id} 关联的任务“{task_id}”不在任何一年的计划中",
+                        did_you_mean(task_id, tasks) or f"可用的编号：{listing(tasks, 30)}",
+                    )
+                    continue
+                names = {
+                    r.name
+                    for plan in ledger.plans.values()
+                    if (same := plan.tasks.get(task_id))
+                    for r in same.requirements
+                    if r.name
+                }
+                if name is not None and name not in names:
+                    yield Problem(
+                        criterion.source,
+                        "unknown-link",
+                        f"测评内容 {criterion.id} 关联的“{link}”：任务 {task_id} 没有名为“{name}”的要求",
+                        (f"该任务的要求名称：{listing(names)}；" if names else "")
+                        + f"或只写任务编号“{task_id}”，关联整项任务",
+                    )
+
+
+def check_incident(
+    incident: Incident, plan: Plan | None, negatives: set[str], files: Mapping[str, FileFact]
+) -> Iterator[Problem]:
+    if incident.negative not in negatives:
+        yield Problem(
+            incident.line("negative"),
+            "unknown-negative",
+            f"负面事件记录的 negative“{incident.negative}”不在任何测评体系的负面清单中",
+            did_you_mean(incident.negative, sorted(negatives))
+            or (
+                f"可用：{listing(sorted(negatives))}"
+                if negatives
+                else "先在 assessment/ 的测评体系文件中写出 negative_list"
+            ),
+        )
+    if plan is not None:
+        if not plan.start <= incident.date <= plan.end:
+            yield Problem(
+                incident.line("date"),
+                "date-outside-period",
+                f"事件日期 {incident.date} 不在 {plan.year} 年计划期间 {plan.start}～{plan.end} 内",
+                "改正日期，或把文件移到对应年份的 incidents/<年份>/ 文件夹",
+            )
+        if incident.unit not in plan.units:
+            yield Problem(
+                incident.line("unit"),
+                "unknown-unit",
+                f"单位“{incident.unit}”不在计划的 units 中",
+                did_you_mean(incident.unit, plan.units) or f"可用：{listing(plan.units)}",
+            )
+    for item in incident.evidence:
+        if plan is not None and item.kind and item.kind not in plan.evidence_kinds:
+            yield unknown_kind(item.source, item.kind, plan)
+        if item.file:
+            yield from _evidence_file(item.file, item.sha256, item.source, files)

@@ -207,17 +207,23 @@ def _retrying(root: Path, args: Sequence[str], deadline: float) -> subprocess.Co
         time.sleep(random.uniform(0.05, 0.3))
 
 
-def commit_paths(root: Path, paths: Sequence[str], message: str) -> CommitOutcome:
-    """Commit exactly `paths` (relative to `root`), leaving the user's other changes untouched."""
+def commit_paths(
+    root: Path, paths: Sequence[str], message: str, author: str | None = None
+) -> CommitOutcome:
+    """Commit exactly `paths` (relative to `root`), leaving the user's other changes untouched.
+
+    `author` ("Name <email>") is whose work the commit records when it is not the committer's
+    (a colleague using `wenming serve`); the committer stays git's configured identity.
+    """
     command = finish_command(root, paths, message)
     try:
-        _commit(root, paths, message)
+        _commit(root, paths, message, author)
     except _Failed as failure:
         return CommitOutcome(False, reason=failure.reason, command=command)
     return CommitOutcome(True, commit=head_commit(root), command=command)
 
 
-def _commit(root: Path, paths: Sequence[str], message: str) -> None:
+def _commit(root: Path, paths: Sequence[str], message: str, author: str | None = None) -> None:
     if not available():
         raise _Failed("找不到 git 程序（PATH 中没有 git）")
     if not is_repository(root):
@@ -239,7 +245,8 @@ def _commit(root: Path, paths: Sequence[str], message: str) -> None:
             raise _Failed(f"git add 失败：{_tail(added)}")
         # With pathspecs, `git commit` builds the commit from HEAD plus only these paths, so
         # whatever else the user has staged or modified stays exactly as it was.
-        done = _retrying(root, ["commit", "-q", "-m", message, "--", *paths], deadline)
+        by = ["--author", author] if author else []
+        done = _retrying(root, ["commit", "-q", "-m", message, *by, "--", *paths], deadline)
     if done.returncode != 0:
         raise _Failed(f"git commit 未成功（可能是提交钩子 pre-commit 拒绝了提交）：\n{_tail(done)}")
 

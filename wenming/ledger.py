@@ -31,7 +31,7 @@ from .cache import (
 )
 from .calendar import plan_festivals, remember_festivals
 from .errors import Problem, Source, WenmingError
-from .model import Ledger, Leftover, Plan, Record, Snapshot
+from .model import Incident, Ledger, Leftover, Plan, Record, Snapshot
 from .progress import ProgressFactory, Tick, no_progress
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 PLAN_DIR = "plan"
 RECORDS_DIR = "records"
+ASSESSMENT_DIR = "assessment"
+INCIDENTS_DIR = "incidents"
 REPO_ENV = "WENMING_REPO"
 MAX_RECORD_BYTES = 1_000_000
 MAX_PLAN_BYTES = 10_000_000
@@ -97,7 +99,31 @@ def load(root: Path, use_cache: bool = True, progress: ProgressFactory | None = 
     records.save()
     if use_cache:
         _refresh_activities(files, results, parsed)
+    load_assessments(ledger)
     return ledger
+
+
+def load_plans(root: Path, use_cache: bool = True) -> Ledger:
+    """The plans alone (no record is read): for commands that write or name one record."""
+    ledger = Ledger(root)
+    _load_plans(ledger, use_cache)
+    return ledger
+
+
+def record_files(root: Path) -> list[tuple[str, int]]:
+    """Every record file's path and plan year, found as `load` finds them, none of them read."""
+    files = _record_files(Ledger(root))
+    return list(zip(files.rels, files.years, strict=True))
+
+
+def read_record(root: Path, rel: str, year: int) -> RecordResult:
+    """One record file, read and parsed afresh (the cache pays off only over many files)."""
+    return _read_record(str(root / rel), rel, record_id(rel), year)
+
+
+def record_id(rel: str) -> str:
+    """A record's id: its file name without `.yaml`."""
+    return rel[rel.rfind("/") + 1 : -5]
 
 
 def _refresh_activities(
@@ -412,7 +438,7 @@ _Job = tuple[str, str, str, int]  # path on disk, rel, record id, year
 
 def _job(files: _Files, i: int) -> _Job:
     rel = files.rels[i]
-    return f"{files.root}/{rel}", rel, rel[rel.rfind("/") + 1 : -5], files.years[i]
+    return f"{files.root}/{rel}", rel, record_id(rel), files.years[i]
 
 
 def _parse(jobs: list[_Job], tick: Tick | None = None) -> list[_Parsed]:
@@ -473,10 +499,11 @@ def evidence_paths(ledger: Ledger) -> set[str]:
     """The evidence files worth looking at on disk (safe paths only)."""
     from .files import unsafe_reason
 
+    holders: list[Record | Incident] = [*ledger.records, *ledger.incidents]
     return {
         item.file
-        for record in ledger.records
-        for item in record.evidence
+        for holder in holders
+        for item in holder.evidence
         if item.file and unsafe_reason(item.file) is None
     }
 
@@ -540,3 +567,69 @@ def select_plan(ledger: Ledger | Snapshot, year: int | None, today: date) -> Pla
 def records_of(ledger: Ledger, plan: Plan) -> list[Record]:
     """The plan's records (those filed under its year), in date order."""
     return sorted((r for r in ledger.records if r.year == plan.year), key=lambda r: (r.date, r.id))
+
+
+def load_assessments(ledger: Ledger) -> Ledger:
+    """Read assessment/*.yaml and incidents/<year>/*.yaml into `ledger` (a handful of small
+    files, so not through the cache)."""
+    from .parse_assessment import parse_assessment, parse_incident
+    from .yamlio import load_file
+
+    for rel, path in _yaml_files(ledger, ASSESSMENT_DIR):
+        data, problems = load_file(path, rel, MAX_PLAN_BYTES)
+        assessment, more = (
+            (None, []) if data is None and problems else parse_assessment(data, rel, path.stem)
+        )
+        ledger.problems.extend(problems + more)
+        if assessment is not None:
+            ledger.assessments.append(assessment)
+    folder = ledger.root / INCIDENTS_DIR
+    if folder.is_dir() and not folder.is_symlink():
+        for year_dir in sorted(folder.iterdir()):
+            if year_dir.name.startswith("."):
+                continue
+            if not (_YEAR.match(year_dir.name) and year_dir.is_dir()):
+                if year_dir.suffix in (".yaml", ".yml") or year_dir.is_dir():
+                    ledger.problems.append(
+                        Problem(
+                            Source(f"{INCIDENTS_DIR}/{year_dir.name}"),
+                            "record-location",
+                            f"负面事件记录应放在按年份命名的文件夹里，例如 {INCIDENTS_DIR}/2022/",
+                            f"把它移到 {INCIDENTS_DIR}/<年份>/ 下（年份是事件所在的计划年度）",
+                        )
+                    )
+                continue
+            for rel, path in _yaml_files(ledger, f"{INCIDENTS_DIR}/{year_dir.name}"):
+                data, problems = load_file(path, rel, MAX_RECORD_BYTES)
+                incident, more = (
+                    (None, [])
+                    if data is None and problems
+                    else parse_incident(data, rel, path.stem, int(year_dir.name))
+                )
+                ledger.problems.extend(problems + more)
+                if incident is not None:
+                    ledger.incidents.append(incident)
+    ledger.incidents.sort(key=_WHEN)
+    return ledger
+
+
+def _yaml_files(ledger: Ledger, rel_dir: str) -> list[tuple[str, Path]]:
+    """The .yaml files directly in a folder of the ledger; links are reported, not followed."""
+    folder = ledger.root / rel_dir
+    if folder.is_symlink():
+        ledger.problems.append(_linked(rel_dir, str(folder), ledger.root))
+        return []
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        rel = f"{rel_dir}/{path.name}"
+        if path.name.startswith(".") or path.suffix != ".yaml":
+            continue
+        if path.is_symlink():
+            ledger.problems.append(_linked(rel, str(path), ledger.root))
+        elif not path.is_file():
+            ledger.problems.append(_not_a_file(rel))
+        else:
+            found.append((rel, path))
+    return found

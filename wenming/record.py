@@ -15,10 +15,10 @@ from typing import Any
 from .atomic import publish
 from .dates import DateError, parse_loose
 from .documents import checked_record
-from .errors import Severity, WenmingError
+from .errors import Severity, Source, WenmingError
 from .files import FileFact, sha256_file
 from .ledger import RECORDS_DIR
-from .model import HOURS_FIGURE, SCHEMA_VERSION, Ledger, Plan, Record, Task
+from .model import HOURS_FIGURE, SCHEMA_VERSION, Evidence, Ledger, Plan, Record, Task
 from .numbers import stored_number
 from .vocabulary import did_you_mean, listing
 from .yamlio import dump, parse_text
@@ -409,7 +409,11 @@ def _caption(draft: Draft) -> str:
     return f"{draft.date.year}年{draft.date.month}月{draft.date.day}日{where}，{draft.title}"
 
 
-def _data(draft: Draft, year: int, record_id: str, files: Sequence[ImportedFile]) -> dict[str, Any]:
+def document(
+    draft: Draft, files: Sequence[ImportedFile], folder: str, kept: Sequence[Evidence] = ()
+) -> dict[str, Any]:
+    """A record file's data, in the order the ledger writes it: the draft's fields, the evidence
+    items `kept` from an earlier version, then the files imported into `folder`, then links."""
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "date": draft.date,
@@ -428,30 +432,37 @@ def _data(draft: Draft, year: int, record_id: str, files: Sequence[ImportedFile]
         data["extra"] = dict(draft.extra)
     if draft.summary:
         data["summary"] = draft.summary if draft.summary.endswith("\n") else draft.summary + "\n"
+    imported = [
+        Evidence(f.kind, Source(""), f.caption, f"{folder}/{f.name}", None, f.sha256, f.date)
+        for f in files
+    ]
     evidence: list[dict[str, Any]] = [
         {
-            "file": f"{RECORDS_DIR}/{year}/{record_id}/{f.name}",
-            "kind": f.kind,
-            "caption": f.caption,
-            "date": f.date,
-            "sha256": f.sha256,
+            "file": item.file,
+            "url": item.url,
+            "kind": item.kind,
+            "caption": item.caption,
+            "date": item.date,
+            "sha256": item.sha256,
         }
-        for f in files
+        for item in (*kept, *imported)
     ]
     evidence += [
         {"url": link.url, "kind": link.kind, "caption": link.caption, "date": link.date}
         for link in draft.links
     ]
-    for item in evidence:
-        for key in ("caption", "date"):
-            if not item[key]:
-                del item[key]
+    # Empty keys are left out, as a person writing the file would.
+    evidence = [{k: v for k, v in item.items() if v} for item in evidence]
     if evidence:
         data["evidence"] = evidence
     return data
 
 
-def _tidy(draft: Draft) -> Draft:
+def _data(draft: Draft, year: int, record_id: str, files: Sequence[ImportedFile]) -> dict[str, Any]:
+    return document(draft, files, f"{RECORDS_DIR}/{year}/{record_id}")
+
+
+def tidy(draft: Draft) -> Draft:
     return replace(
         draft,
         tasks=tuple(t.strip() for t in draft.tasks if t.strip()),
@@ -468,8 +479,11 @@ def _size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
-def _import_files(root: Path, draft: Draft, year: int) -> tuple[list[ImportedFile], list[str]]:
-    """Look at every evidence file before anything is written; refuse what cannot be imported."""
+def import_files(
+    root: Path, draft: Draft, year: int, taken: Collection[str] = ()
+) -> tuple[list[ImportedFile], list[str]]:
+    """Look at every evidence file before anything is written; refuse what cannot be imported.
+    Names are kept apart from each other and from `taken` (lower-case names already there)."""
     folder = (root / RECORDS_DIR / str(year)).resolve()
     if not folder.is_relative_to(root.resolve()):
         raise WenmingError(
@@ -477,7 +491,7 @@ def _import_files(root: Path, draft: Draft, year: int) -> tuple[list[ImportedFil
         )
     files: list[ImportedFile] = []
     notes: list[str] = []
-    taken: set[str] = set()
+    taken = set(taken)
     for spec in draft.evidence:
         source = spec.path
         if not source.exists():
@@ -540,13 +554,13 @@ def _validate(
 def prepare(root: Path, plan: Plan, draft: Draft, record_id: str | None = None) -> Prepared:
     """Check the draft against the plan and its evidence files; nothing is written."""
     _refuse_unstorable(draft)
-    draft = _tidy(draft)
+    draft = tidy(draft)
     if HOURS_FIGURE in draft.figures and HOURS_FIGURE not in plan.figures:
         raise WenmingError(
             f"{plan.year} 年计划没有声明数值项“{HOURS_FIGURE}”，不能填写服务时长",
             f"在 plan/{plan.year}.yaml 的 figures 中添加：{HOURS_FIGURE}: {{unit: 小时}}",
         )
-    files, notes = _import_files(root, draft, plan.year)
+    files, notes = import_files(root, draft, plan.year)
     record_id = record_id or new_id(draft.date, draft.title)
     text = dump(_data(draft, plan.year, record_id, files))
     rel = f"{RECORDS_DIR}/{plan.year}/{record_id}.yaml"

@@ -181,6 +181,8 @@ def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -
     parts: list[RenderableType] = [info]
     if task.requirements:
         parts.append(reqs)
+        parts.extend(_requirement_parts(req, records) for req in task.requirements if req.parts)
+        parts.append(Text(""))
     parts.append(recs if task.record_ids else Text("尚无记录。"))
     gaps = [m for r in task.requirements if r.kind == "evidence_set" for m in r.missing]
     if gaps:
@@ -188,6 +190,51 @@ def task_detail(task: TaskProgress, plan: Plan, records: Mapping[str, Record]) -
         parts.extend(Text(printable(f"  {gap}")) for gap in gaps)
     title = Text(printable(f"{task.task_id} {task.title}"))
     return Panel(Group(*parts), title=title, title_align="left")
+
+
+# How each piece of a requirement stands, as `status TASK` marks it (characters GBK consoles have).
+PART_MARKS = {
+    "met": ("√", "green"),
+    "missed": ("×", "bold red"),
+    "open": ("○", "yellow"),
+    "later": ("·", "dim"),
+}
+PART_EMPTY = {"met": "", "missed": "没有记录", "open": "尚无记录", "later": "未到期"}
+
+
+def _requirement_parts(req: RequirementProgress, records: Mapping[str, Record]) -> RenderableType:
+    """One requirement piece by piece (each month, festival, type, deadline or record) with the
+    records that meet it, none left out: what an inspector asks to see behind a number."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    def mention(record_id: str) -> str:
+        record = records.get(record_id)
+        return f"{record.date:%m-%d} {record.title}" if record else record_id
+
+    head = Text.assemble(
+        (printable(req.title), "bold"),
+        f"  {req.progress}  ",
+        (req.state.value, STATE_STYLES[req.state]),
+    )
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for part in req.parts:
+        mark, style = PART_MARKS[part.state]
+        if part.label in records:  # the piece is a record (its evidence, its figure)
+            label, body = "", mention(part.label)
+            body += f"：{part.note}" if part.note else ""
+        else:
+            label = part.label
+            # A kind's complete records are listed in the table of records below.
+            listed = [] if req.kind == "evidence_set" else [mention(i) for i in part.record_ids]
+            body = "；".join(listed) or PART_EMPTY[part.state]
+            body = f"（{part.note}）{body}" if part.note and req.kind != "festival" else body
+        grid.add_row(Text(mark, style=style), _plain(label), _plain(body))
+    return Group(Text(""), head, grid)
 
 
 def todo_lines(

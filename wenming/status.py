@@ -150,15 +150,16 @@ def _task_state(
 ) -> tuple[State, str]:
     if all(r.met for r in reqs):
         return State.DONE, f"全部 {len(reqs)} 项要求已达成"
+    # The first requirement in the way, in its own words; how many more there are, apart.
     late = [r for r in reqs if r.state is State.LATE]
     if late:
-        more = f"等 {len(late)} 项" if len(late) > 1 else ""
-        return State.LATE, f"{late[0].title}{more}：{late[0].reason}"
+        more = f"（另有 {len(late) - 1} 项要求滞后）" if len(late) > 1 else ""
+        return State.LATE, f"{late[0].title}：{late[0].reason}{more}"
     open_ = [r for r in reqs if not r.met]
     if not records:
         return State.NOT_STARTED, "尚无记录"
-    more = f"等 {len(open_)} 项" if len(open_) > 1 else ""
-    return State.ON_TRACK, f"{open_[0].title}{more}：{open_[0].reason}"
+    more = f"（另有 {len(open_) - 1} 项要求未完成）" if len(open_) > 1 else ""
+    return State.ON_TRACK, f"{open_[0].title}：{open_[0].reason}{more}"
 
 
 def select(

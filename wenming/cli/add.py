@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from .app import Command, Declined, command_app, ledger_root, use_cache
+from .app import Command, Declined, command_app, completer, ledger_root, use_cache
 
 
 def _stdin_is_terminal() -> bool:
@@ -32,7 +32,11 @@ def add(
     task: Annotated[
         list[str] | None,
         typer.Option(
-            "--task", "-t", metavar="编号", help="任务编号如 7.1，或标题中的几个字（可重复）"
+            "--task",
+            "-t",
+            metavar="编号",
+            help="任务编号如 7.1，或标题中的几个字（可重复）",
+            autocompletion=completer("task"),
         ),
     ] = None,
     day: Annotated[
@@ -46,11 +50,23 @@ def add(
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option("--type", metavar="类型", help="活动类型（计划 activity_types 之一）"),
+        typer.Option(
+            "--type",
+            metavar="类型",
+            help="活动类型（计划 activity_types 之一）",
+            autocompletion=completer("type"),
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", metavar="标题", help="活动标题")] = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", "-u", metavar="单位", help="组织单位（计划 units 之一）")
+        str | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="单位",
+            help="组织单位（计划 units 之一）",
+            autocompletion=completer("unit"),
+        ),
     ] = None,
     place: Annotated[str | None, typer.Option("--place", metavar="地点", help="活动地点")] = None,
     participants: Annotated[
@@ -116,8 +132,9 @@ def add(
     130 已取消（写入前中断则未写入任何文件；提交被中断则记录已保存，并给出完成提交的命令）。
     """
     # Imported here so that `wenming --help` and other commands start fast.
-    from ..commands.add import commit_record, ledger_and_plan, read_date, save, undo
+    from ..commands.add import commit_record, ledger_and_plan, read_date, save, undo, with_records
     from ..errors import WenmingError
+    from ..ledger import select_plan
     from ..model import HOURS_FIGURE
     from ..record import (
         Draft,
@@ -155,7 +172,7 @@ def add(
 
     # Every option is checked against the plan before anything is asked.
     when = checked(lambda: read_date(ledger, year, day, today())) if day else None
-    plan = ledger_and_plan(root, year, when, today(), use_cache(ctx))[1] if when else in_use
+    plan = select_plan(ledger, year, when) if when else in_use
     tasks = [checked(partial(resolve_task, plan, t)) for t in task or []]
     figures: dict[str, float] = {}
     for text in figure or []:
@@ -196,6 +213,7 @@ def add(
             exit_code=2,
         )
     if interactive:
+        ledger = with_records(root, use_cache(ctx))
         mine = my_records(root)
         previous = previous_record(ledger, plan, fields.tasks[0], mine) if fields.tasks else None
         ask(fields, plan, previous, ledger, today, mine)

@@ -8,7 +8,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -98,6 +98,18 @@ class Command(_Chinese, TyperCommand):
 
 
 class Group(_Chinese, TyperGroup):
+    def _main_shell_completion(
+        self, ctx_args: MutableMapping[str, Any], prog_name: str, complete_var: str | None = None
+    ) -> None:
+        """Answer a shell's completion request (`_WENMING_COMPLETE=bash_complete` and the like)
+        as click's scripts ask it; Typer's own handler expects its own, older spelling."""
+        variable = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        instruction = os.environ.get(variable)
+        if instruction:
+            from click.shell_completion import shell_complete
+
+            sys.exit(shell_complete(self, ctx_args, prog_name, variable, instruction))
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -171,7 +183,10 @@ def _lenient_output() -> None:
 
 # The subcommands in the order help lists them; each lives in the module of the same name
 # (with `_` for `-`).
-COMMANDS = ("add", "list", "show", "rm", "check", "status", "export", "init", "plan", "roll-up")
+COMMANDS = (
+    "add", "list", "show", "edit", "rm", "incident", "check", "status", "export", "serve", "init",
+    "plan", "roll-up", "completion",
+)  # fmt: skip
 
 
 class _Commands(MutableMapping[str, ClickCommand]):
@@ -315,10 +330,6 @@ def _global(
     ctx.obj = Options(repo=repo, use_cache=not no_cache)
 
 
-# `--year` as the reading commands take it.
-PlanYear = Annotated[int | None, typer.Option("--year", help="计划年份（默认为覆盖今天的计划）")]
-
-
 def date_option(text: str | None, option: str) -> date | None:
     """An option's date in any spelling people type; a bad one is a usage error naming the option."""
     from ..dates import DateError, parse_loose
@@ -329,6 +340,33 @@ def date_option(text: str | None, option: str) -> date | None:
         return parse_loose(text)
     except DateError as exc:
         raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+Completed = Callable[[typer.Context, str], list[tuple[str, str]]]
+
+
+def completer(what: str) -> Completed:
+    """A shell-completion callback offering the ledger's `what` (see commands/complete.py)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from ..commands.complete import completions
+
+        repo = ctx.find_root().params.get("repo") or os.environ.get("WENMING_REPO")
+        try:
+            return completions(Path(repo) if repo else None, what, incomplete)  # type: ignore[arg-type]
+        except Exception:
+            return []
+
+    return complete
+
+
+# `--year` as the reading commands take it.
+PlanYear = Annotated[
+    int | None,
+    typer.Option(
+        "--year", help="计划年份（默认为覆盖今天的计划）", autocompletion=completer("year")
+    ),
+]
 
 
 def use_cache(ctx: typer.Context) -> bool:

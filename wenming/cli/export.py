@@ -83,8 +83,22 @@ def export(
             "--redact", help="隐去身份证号和手机号（所有输出，含压缩包内的文件名），用于对外提供"
         ),
     ] = False,
+    assessment: Annotated[
+        str | None,
+        typer.Option("--assessment", help="有几个测评体系时，自评表按哪一个（文件名，不含 .yaml）"),
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(
+            "--years",
+            help="复查用的多年台账，如2020-2022：各年概况并列、各年的活动记录和佐证材料目录、负面事件",
+        ),
+    ] = None,
 ) -> None:
     """导出台账：Excel 工作簿（封面、总表、活动记录、材料目录、量化指标、校验）。
+
+    台账中有测评体系（assessment/*.yaml）时，工作簿另有自评表：每项测评内容的分值、
+    自评分、支撑的材料编号和负面清单的情况。
 
     也可导出可打印的 HTML / Markdown 台账，或用 --template summary 生成年度
     创建工作总结草稿；--bundle 把工作簿、网页版台账和全部佐证材料打成一个 zip
@@ -93,6 +107,16 @@ def export(
     """
     from ..commands.export import export as run
 
+    if years is not None:
+        _term(
+            ctx,
+            years,
+            output,
+            fmt is not None or template != "ledger" or bundle is not None,
+            as_of,
+            assessment,
+        )
+        return
     signed_on = date_option(sign_date, "--sign-date")
     sign_off = {
         "填报人": preparer or "",
@@ -120,6 +144,7 @@ def export(
         end=date_option(end, "--to"),
         sign_off=sign_off,
         redact=redact,
+        assessment=assessment,
         use_cache=use_cache(ctx),
         progress=progress_bar,
     )
@@ -128,4 +153,38 @@ def export(
     typer.echo(
         f"已导出：{result.path}（{len(data.tasks)} 项任务、{len(data.activities)} 条活动记录、"
         f"{len(data.evidence)} 件佐证材料，统计截至 {data.as_of.isoformat()}）"
+    )
+
+
+def _term(
+    ctx: typer.Context,
+    years: str,
+    output: Path | None,
+    other_format: bool,
+    as_of: str | None,
+    assessment: str | None,
+) -> None:
+    """`export --years`: the 复查 workbook over a term."""
+    from ..commands.export import export_term
+
+    if other_format:
+        raise typer.BadParameter(
+            "--years 只导出 Excel 工作簿，不能与 --format、--template 或 --bundle 同用",
+            param_hint="--years",
+        )
+    result = export_term(
+        ledger_root(ctx),
+        years,
+        output=output,
+        as_of=date_option(as_of, "--as-of"),
+        assessment=assessment,
+        use_cache=use_cache(ctx),
+        progress=progress_bar,
+    )
+    note_errors(result.errors, "台账", "导出的内容可能不完整")
+    data = result.data
+    activities = sum(len(y.activities) for y in data.years)
+    evidence = sum(len(y.evidence) for y in data.years)
+    typer.echo(
+        f"已导出：{result.path}（{len(data.years)} 年、{activities} 条活动记录、{evidence} 件佐证材料）"
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import EXIT_INTERRUPTED, Command, command_app, ledger_root, use_cache
+from .app import EXIT_INTERRUPTED, Command, command_app, completer, ledger_root
 
 cli = command_app()
 
@@ -28,7 +28,10 @@ def rm(
     record: Annotated[
         str,
         typer.Argument(
-            metavar="记录编号", help="要删除的记录：完整编号或其中唯一的一段", show_default=False
+            metavar="记录编号",
+            help="要删除的记录：完整编号或其中唯一的一段",
+            show_default=False,
+            autocompletion=completer("record"),
         ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问确认")] = False,
@@ -44,7 +47,7 @@ def rm(
     from ..errors import WenmingError
 
     root = ledger_root(ctx)
-    removal = plan_removal(root, record, use_cache(ctx))
+    removal = plan_removal(root, record)
     typer.echo(f"将删除 {removal.record.date.isoformat()} {removal.record.title}：")
     for path in removal.paths:
         typer.echo(f"  {path}")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import Command, command_app, date_option, ledger_root, use_cache
+from .app import Command, command_app, completer, date_option, ledger_root, use_cache
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -26,6 +26,7 @@ def show(
             metavar="记录编号",
             help="记录编号或其中唯一的一段，如 4124、第一党支部1月（wenming list 可查）",
             show_default=False,
+            autocompletion=completer("record"),
         ),
     ],
     as_of: Annotated[

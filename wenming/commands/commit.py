@@ -21,7 +21,8 @@ class Committed:
         return self.outcome.ok
 
 
-def commit(root: Path, paths: Sequence[str], message: str) -> Committed:
-    """Commit exactly `paths`, leaving the user's other changes as they are."""
-    outcome = git.commit_paths(root, paths, message)
+def commit(root: Path, paths: Sequence[str], message: str, author: str | None = None) -> Committed:
+    """Commit exactly `paths`, leaving the user's other changes as they are; `author`
+    ("Name <email>") when someone other than git's configured user did the work."""
+    outcome = git.commit_paths(root, paths, message, author)
     return Committed(outcome, outcome.ok and git.detached(root))

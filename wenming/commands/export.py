@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from ..errors import Severity, WenmingError
-from ..export import Arranged, rows_total, write_bundle, write_text, write_xlsx
+from ..export import (
+    Arranged,
+    TermExport,
+    rows_total,
+    write_bundle,
+    write_term_xlsx,
+    write_text,
+    write_xlsx,
+)
 from ..export.redact import redact_export
-from ..export.rows import Filters, LedgerExport, build, default_name
+from ..export.rows import Filters, LedgerExport, build, default_name, self_score_sheet
 from ..git import head_commit
 from ..ledger import load, records_of, select_plan
 from ..outputs import check_output
 from ..progress import ProgressFactory, no_progress
+from ..scoring import score
 from ..status import evaluate
+from ..term import across
 from .filters import check_filters
+from .score import choose_assessment
+from .term import year_range
 
 FORMATS = ("xlsx", "html", "md")
 
@@ -43,6 +55,7 @@ def arrange(
     progress_bar: ProgressFactory | None = None,
     sign_off: dict[str, str] | None = None,
     redact: bool = False,
+    assessment: str | None = None,
 ) -> Arranged:
     """Load the ledger, judge the plan as `wenming status` does, and arrange the export rows."""
     today = today or date.today()
@@ -54,6 +67,10 @@ def arrange(
     progress = evaluate(plan, records, as_of or today)
     filters = Filters(progress.as_of, unit, section, start, end)
     data = build(plan, records, progress, filters, head_commit(root), sign_off)
+    if ledger.assessments or assessment is not None:
+        chosen = choose_assessment(ledger.assessments, assessment)
+        result = score(chosen, plan, records, ledger.incidents, progress.as_of)
+        data = replace(data, self_score=self_score_sheet(result, data))
     if redact:
         data = redact_export(data)
     return Arranged(data, root, errors, redact)
@@ -78,6 +95,7 @@ def export(
     use_cache: bool = True,
     progress: ProgressFactory | None = None,
     folder: Path | None = None,
+    assessment: str | None = None,
 ) -> ExportResult:
     """`wenming export`: one workbook, page or bundle, written where it may be written.
 
@@ -98,7 +116,7 @@ def export(
     arranged = arrange(
         root, year=year, as_of=as_of, unit=unit, section=section, start=start, end=end,
         today=today, use_cache=use_cache, progress_bar=progress, sign_off=sign_off,
-        redact=redact,
+        redact=redact, assessment=assessment,
     )  # fmt: skip
     data = arranged.data
     target = bundle or output or (folder or Path()) / default_name(data, fmt, template)
@@ -112,3 +130,61 @@ def export(
     else:
         path = write_text(arranged, target, fmt, template)
     return ExportResult(path, data, arranged.errors)
+
+
+@dataclass(frozen=True)
+class TermExportResult:
+    path: Path
+    data: TermExport
+    errors: int
+
+
+def export_term(
+    root: Path,
+    years: str,
+    *,
+    output: Path | None = None,
+    as_of: date | None = None,
+    assessment: str | None = None,
+    today: date | None = None,
+    use_cache: bool = True,
+    progress: ProgressFactory | None = None,
+    folder: Path | None = None,
+) -> TermExportResult:
+    """`export --years`: the 复查 workbook over a term, each year judged at `as_of` clamped
+    into its period (so past years at their end)."""
+    first, last = year_range(years)
+    today = today or date.today()
+    ledger = load(root, use_cache, progress)
+    errors = sum(p.severity is Severity.ERROR for p in ledger.problems)
+    missing = [y for y in range(first, last + 1) if y not in ledger.plans]
+    if missing:
+        raise WenmingError(
+            f"没有 {'、'.join(map(str, missing))} 年的计划",
+            "已有的计划年份："
+            + ("、".join(map(str, sorted(ledger.plans))) or "无")
+            + "；可用 wenming plan new 年份 由上一年的计划生成",
+        )
+    plans = [ledger.plans[y] for y in range(first, last + 1)]
+    commit = head_commit(root)
+    arranged: list[LedgerExport] = []
+    records_by_year = {}
+    for plan in plans:
+        records = records_of(ledger, plan)
+        records_by_year[plan.year] = records
+        judged = evaluate(plan, records, as_of or today)
+        arranged.append(build(plan, records, judged, Filters(judged.as_of), commit))
+    chosen = (
+        choose_assessment(ledger.assessments, assessment)
+        if ledger.assessments or assessment is not None
+        else None
+    )
+    term = across(plans, records_by_year, as_of or today, chosen, ledger.incidents)
+    data = TermExport(plans[-1].organisation, tuple(arranged), term)
+    span = f"{first}-{last}" if first != last else str(first)
+    target = output or (folder or Path()) / f"复查台账-{span}.xlsx"
+    check_output(root, target)
+    total = sum(len(y.activities) + len(y.evidence) for y in arranged)
+    with (progress or no_progress)(total, "正在导出") as tick:
+        path = write_term_xlsx(data, root, target, tick)
+    return TermExportResult(path, data, errors)

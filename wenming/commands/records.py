@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from pathlib import Path
 
-from ..errors import WenmingError
+from ..errors import Severity, WenmingError
+from ..ledger import read_record, record_files
+from ..ledger import record_id as id_of
 from ..model import Record
 
 CANDIDATES_SHOWN = 10
@@ -16,31 +19,63 @@ def find_record(records: Iterable[Record], fragment: str) -> Record:
 
     No match, or several, is a `WenmingError` that says what to do (and lists the candidates).
     """
+    pool = {record.id: record for record in records}
+    chosen = pick_id(pool, fragment, lambda ids: [pool[i] for i in ids])
+    return pool[chosen]
+
+
+def locate(root: Path, fragment: str) -> Record:
+    """The record `fragment` names, reading only its own file (and, to list candidates, theirs):
+    naming one record costs a folder listing, not a read of the whole ledger."""
+    files = dict(record_files(root))  # rel -> year
+    by_id = {id_of(rel): rel for rel in files}
+
+    def read(ids: Sequence[str]) -> list[Record]:
+        found = (read_record(root, by_id[i], files[by_id[i]])[0] for i in ids)
+        return [record for record in found if record is not None]
+
+    rel = by_id[pick_id(by_id, fragment, read)]
+    record, problems = read_record(root, rel, files[rel])
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if record is None or errors:
+        raise WenmingError(
+            f"记录 {rel} 有错误，无法读取：\n"
+            + "\n".join(f"  {p.source}：{p.message}" for p in errors),
+            "先按 wenming check 的说明改正这个文件",
+        )
+    return record
+
+
+def pick_id(
+    ids: Collection[str], fragment: str, describe: Callable[[Sequence[str]], Sequence[Record]]
+) -> str:
+    """The id that is `fragment`, or the only one containing it; `describe` reads the records
+    of a few candidate ids, for the message when several match."""
     wanted = fragment.strip()
     if not wanted:
         raise WenmingError("没有给出记录编号", "运行 wenming list 查看记录编号")
-    pool = list(records)
-    for record in pool:
-        if record.id == wanted:
-            return record
-    matches = sorted((r for r in pool if wanted in r.id), key=lambda r: (r.date, r.id))
+    if wanted in ids:
+        return wanted
+    matches = sorted(i for i in ids if wanted in i)
     if len(matches) == 1:
         return matches[0]
     if not matches:
         raise WenmingError(
             f"没有编号含“{wanted}”的记录", "运行 wenming list 查看记录编号，或用 --text 按标题查找"
         )
+    shown = sorted(describe(matches[:CANDIDATES_SHOWN]), key=lambda r: (r.date, r.id))
     raise WenmingError(
         f"编号含“{wanted}”的记录有 {len(matches)} 条，请写得更完整一些",
-        candidates(matches),
+        candidates(shown, len(matches)),
     )
 
 
-def candidates(matches: Sequence[Record]) -> str:
+def candidates(matches: Sequence[Record], total: int | None = None) -> str:
     """Up to CANDIDATES_SHOWN records, one a line: id, date and title."""
     lines = [f"{r.id}（{r.date.isoformat()}）{r.title}" for r in matches[:CANDIDATES_SHOWN]]
-    if len(matches) > CANDIDATES_SHOWN:
-        lines.append(f"……等 {len(matches)} 条")
+    total = len(matches) if total is None else total
+    if total > CANDIDATES_SHOWN:
+        lines.append(f"……等 {total} 条")
     return "可能是：\n    " + "\n    ".join(lines)
 
 

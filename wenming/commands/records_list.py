@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import Severity, WenmingError
-from ..ledger import load, select_plan
-from ..model import Ledger, Plan, Record
+from ..errors import Problem, Severity, WenmingError
+from ..ledger import RECORDS_DIR, load, load_plans, scan, select_plan
+from ..model import Activity, ActivityLike, Plan, Record
 from ..status import evaluate
 from ..vocabulary import did_you_mean, listing
 from .records import short_ids
@@ -52,12 +53,27 @@ class ListResult:
     records: tuple[ListedRecord, ...]
     total: int  # records read, before filtering
     errors: int  # errors met reading the ledger: the list may be incomplete
+    years: tuple[int, ...] = ()  # the plan years read
+    unplanned: tuple[str, ...] = ()  # records/<year>/ folders with no plan: not listed
+
+    @property
+    def scope(self) -> str:
+        """The years read, as the summary line names them: “2022 年”, “2020—2022 年”."""
+        if not self.years:
+            return "台账中"
+        if len(self.years) == 1:
+            return f"{self.years[0]} 年"
+        return f"{self.years[0]}—{self.years[-1]} 年"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"records": [r.to_dict() for r in self.records], "total": self.total}
+        return {
+            "records": [r.to_dict() for r in self.records],
+            "total": self.total,
+            "years": list(self.years),
+        }
 
 
-def missing_evidence(plan: Plan, records: list[Record]) -> dict[str, tuple[str, ...]]:
+def missing_evidence(plan: Plan, records: Sequence[ActivityLike]) -> dict[str, tuple[str, ...]]:
     """Record id -> the evidence kinds its tasks' `evidence_set` requirements find missing,
     as the status engine judges them over the whole plan period."""
     gaps: dict[str, dict[str, None]] = {}
@@ -105,57 +121,86 @@ def list_records(
     unit: str | None = None,
     activity_type: str | None = None,
     year: int | None = None,
+    all_years: bool = False,
     start: date | None = None,
     end: date | None = None,
     text: str | None = None,
     only_missing: bool = False,
     today: date | None = None,
     use_cache: bool = True,
-    ledger: Ledger | None = None,
 ) -> ListResult:
-    """`wenming list`: the records the options ask for, newest first."""
-    ledger = ledger or load(root, use_cache)
-    if year is not None:
-        plans = [select_plan(ledger, year, today or date.today())]
-    else:
+    """`wenming list`: the records the options ask for, newest first.
+
+    Read from the small per-year tables `status` reads (a record's title, place and evidence
+    count are kept there for this), so listing 20,000 records costs about a `status`; only
+    `--text`, which looks into summaries and captions, reads the records in full.
+
+    One plan year is read, as `status` reads one: `year`, else the one today falls in;
+    `all_years` reads every plan's.
+    """
+    ledger = load_plans(root, use_cache)
+    if all_years and year is None:
         plans = [ledger.plans[y] for y in sorted(ledger.plans)]
+    else:
+        plans = [select_plan(ledger, year, today or date.today())]
     _check_names(plans, task, unit, activity_type)
     if start and end and start > end:
         raise WenmingError(
             f"起始日期 {start.isoformat()} 晚于结束日期 {end.isoformat()}", "检查 --from 和 --to"
         )
-    records = [r for r in ledger.records if year is None or r.year == year]
+    problems: dict[Problem, None] = dict.fromkeys(ledger.problems)
+    pool: list[Activity] = []
     gaps: dict[str, tuple[str, ...]] = {}
     for plan in plans:
-        gaps.update(missing_evidence(plan, [r for r in records if r.year == plan.year]))
-    short = short_ids(r.id for r in ledger.records)
+        snapshot = scan(root, plan.year, use_cache=use_cache)
+        problems.update(dict.fromkeys(snapshot.problems))
+        pool += snapshot.activities
+        gaps.update(missing_evidence(plan, snapshot.activities))
+    if text:
+        full = load(root, use_cache)
+        years = {plan.year for plan in plans}
+        matching = {r.id for r in full.records if r.year in years and _matches_text(r, text)}
+        pool = [a for a in pool if a.id in matching]
+    short = short_ids(a.id for a in pool)
     kept = [
-        r
-        for r in records
-        if (task is None or task in r.tasks)
-        and (unit is None or r.unit == unit)
-        and (activity_type is None or r.type == activity_type)
-        and (start is None or r.date >= start)
-        and (end is None or r.date <= end)
-        and (not text or _matches_text(r, text))
-        and (not only_missing or r.id in gaps)
+        a
+        for a in pool
+        if (task is None or task in a.tasks)
+        and (unit is None or a.unit == unit)
+        and (activity_type is None or a.type == activity_type)
+        and (start is None or a.date >= start)
+        and (end is None or a.date <= end)
+        and (not only_missing or a.id in gaps)
     ]
-    kept.sort(key=lambda r: (r.date, r.id), reverse=True)
+    kept.sort(key=lambda a: (a.date, a.id), reverse=True)
     rows = tuple(
         ListedRecord(
-            r.id,
-            short[r.id],
-            r.date,
-            r.tasks,
-            r.type,
-            r.title,
-            r.unit,
-            r.place,
-            len(r.evidence),
-            gaps.get(r.id, ()),
-            r.path,
+            a.id,
+            short[a.id],
+            a.date,
+            a.tasks,
+            a.type,
+            a.title,
+            a.unit,
+            a.place,
+            a.evidence_count,
+            gaps.get(a.id, ()),
+            a.path,
         )
-        for r in kept
+        for a in kept
     )
-    errors = sum(p.severity is Severity.ERROR for p in ledger.problems)
-    return ListResult(rows, len(records), errors)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    unplanned = _unplanned(root, ledger.plans) if len(plans) > 1 else ()
+    return ListResult(rows, len(pool), errors, tuple(plan.year for plan in plans), unplanned)
+
+
+def _unplanned(root: Path, plans: Collection[int]) -> tuple[str, ...]:
+    """Year folders of records that no plan reads (`check` reports them as errors)."""
+    folder = root / RECORDS_DIR
+    if not folder.is_dir() or folder.is_symlink():
+        return ()
+    return tuple(
+        f"{RECORDS_DIR}/{entry.name}/"
+        for entry in sorted(folder.iterdir())
+        if entry.is_dir() and entry.name.isdigit() and int(entry.name) not in plans
+    )

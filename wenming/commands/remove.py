@@ -6,10 +6,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ledger import RECORDS_DIR, load
+from ..ledger import RECORDS_DIR
 from ..model import Record
 from .commit import Committed, commit
-from .records import find_record
+from .records import locate
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,9 @@ class RemoveResult:
     committed: Committed | None
 
 
-def plan_removal(root: Path, fragment: str, use_cache: bool = True) -> Removal:
+def plan_removal(root: Path, fragment: str) -> Removal:
     """The record named by `fragment` (its id or a unique piece of it) and its files."""
-    record = find_record(load(root, use_cache).records, fragment)
+    record = locate(root, fragment)
     folder = root / RECORDS_DIR / str(record.year) / record.id
     evidence = (
         sorted(p.relative_to(root).as_posix() for p in folder.rglob("*") if not p.is_dir())
@@ -44,7 +44,9 @@ def plan_removal(root: Path, fragment: str, use_cache: bool = True) -> Removal:
     return Removal(record, (record.path, *evidence))
 
 
-def remove(root: Path, removal: Removal, *, commit_it: bool = True) -> RemoveResult:
+def remove(
+    root: Path, removal: Removal, *, commit_it: bool = True, author: str | None = None
+) -> RemoveResult:
     """Delete the record file, then its evidence folder, and commit exactly those paths.
 
     The record goes first: if anything stops half-way, what is left is an evidence folder no
@@ -55,5 +57,5 @@ def remove(root: Path, removal: Removal, *, commit_it: bool = True) -> RemoveRes
     folder = root / RECORDS_DIR / str(record.year) / record.id
     if folder.is_dir() and not folder.is_symlink():
         shutil.rmtree(folder)
-    committed = commit(root, removal.paths, removal.message) if commit_it else None
+    committed = commit(root, removal.paths, removal.message, author) if commit_it else None
     return RemoveResult(removal, committed)

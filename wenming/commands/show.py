@@ -10,10 +10,10 @@ from typing import Any
 
 from ..export.rows import activity_numbers
 from ..files import FileFact
-from ..ledger import inspect_evidence, load, records_of
-from ..model import Ledger, Plan, Record
+from ..ledger import inspect_evidence, load_plans, scan
+from ..model import Activity, Ledger, Plan, Record
 from ..status import RequirementProgress, clamp, evaluate
-from .records import find_record
+from .records import locate
 
 # The check state of an evidence item, as `show` reports it.
 EVIDENCE_STATES = {
@@ -114,7 +114,7 @@ def _state(item_file: str | None, sha256: str | None, facts: Mapping[str, FileFa
     return "ok" if fact.sha256 == sha256 else "changed"
 
 
-def _counted(record: Record, plan: Plan, records: list[Record], as_of: date) -> list[Counted]:
+def _counted(record: Record, plan: Plan, records: list[Activity], as_of: date) -> list[Counted]:
     progress = {t.task_id: t for t in evaluate(plan, records, as_of).tasks}
     counted = []
     for task_id in dict.fromkeys(record.tasks):
@@ -137,21 +137,27 @@ def show(
     today: date | None = None,
     use_cache: bool = True,
 ) -> ShowResult:
-    """`wenming show ID`: the record `fragment` names, with its evidence and requirements."""
-    ledger = load(root, use_cache)
-    record = find_record(ledger.records, fragment)
+    """`wenming show ID`: the record `fragment` names, with its evidence and requirements.
+
+    Reads the one record file, and of its plan's other records only what progress needs (the
+    table `status` reads): showing a record costs about a `status`, not a read of the ledger.
+    """
+    record = locate(root, fragment)
     # Only this record's files are looked at (through the same cache `check` uses).
-    facts = inspect_evidence(Ledger(ledger.root, records=[record]), use_cache)
-    plan = ledger.plans.get(record.year)
+    facts = inspect_evidence(Ledger(root, records=[record]), use_cache)
+    has_plan = record.year in load_plans(root, use_cache).plans
+    snapshot = scan(root, record.year, use_cache=use_cache) if has_plan else None
     numbers: dict[str, str] = {}
     counted: list[Counted] = []
     judged_on = None
     unknown: tuple[str, ...] = ()
-    if plan is not None:
+    if snapshot is not None:
+        plan = snapshot.plan
         judged_on = clamp(as_of or today or date.today(), plan)
-        mates = records_of(ledger, plan)
+        # The file as read now, in place of the table's row (it may be newer than the table).
+        mates = [a for a in snapshot.activities if a.id != record.id] + [record.activity]
         # Numbered as the exported 台账 numbers them: the plan's records up to its as-of day.
-        numbers = activity_numbers(r for r in mates if r.date <= judged_on)
+        numbers = activity_numbers(a for a in mates if a.date <= judged_on)
         counted = _counted(record, plan, mates, judged_on)
         unknown = tuple(t for t in record.tasks if t not in plan.tasks)
     number = numbers.get(record.id)

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..atomic import replacing
 from ..progress import Tick
 from .links import EVIDENCE_FOLDER, Arranged, ledger_places, relative_links
-from .rows import NUMBERING_NOTE, Filters, LedgerExport, default_name
+from .rows import NUMBERING_NOTE, Filters, LedgerExport, TermExport, default_name
 
 
 @contextmanager
@@ -56,6 +56,18 @@ def write_xlsx(arranged: Arranged, path: Path, tick: Tick | None = None) -> Path
     return path
 
 
+def write_term_xlsx(data: TermExport, root: Path, path: Path, tick: Tick | None = None) -> Path:
+    """The 复查 workbook over a term, links relative to where it is written."""
+    from .xlsx import write_term_workbook
+
+    years = [Arranged(year, root, 0) for year in data.years]
+    links = [relative_links(a, path.parent) for a in years]
+    places = [ledger_places(year) for year in data.years]
+    with _atomic(path) as temp:
+        write_term_workbook(data, temp, links, places, tick)
+    return path
+
+
 def write_text(arranged: Arranged, path: Path, fmt: str, template: str) -> Path:
     from .html import render
 
@@ -87,9 +99,11 @@ __all__ = [
     "Arranged",
     "Filters",
     "LedgerExport",
+    "TermExport",
     "default_name",
     "rows_total",
     "write_bundle",
+    "write_term_xlsx",
     "write_text",
     "write_xlsx",
 ]

@@ -109,6 +109,7 @@ def context(
         "activities": data.activities,
         "evidence": data.evidence,
         "metrics": data.metrics,
+        "self_score": data.self_score,
         "figures": list(zip(data.figure_names, data.figure_units, strict=True)),
         "figure_totals": data.figure_totals,
         "totals": [

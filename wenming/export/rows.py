@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from ..model import SIGN_OFF, MetricReq, Plan, Record, Section, Task
+from ..model import SIGN_OFF, ActivityLike, MetricReq, Plan, Record, Section, Task
 from ..numbers import plain_number, section_numeral
+from ..scoring import Score
+from ..term import Term
 
 if TYPE_CHECKING:
     from ..status import PlanProgress, RequirementProgress, TaskProgress
@@ -249,6 +251,7 @@ class LedgerExport:
     figure_units: tuple[str, ...]
     states: Mapping[str, int] = field(default_factory=dict)
     sign_off: Mapping[str, str] = field(default_factory=dict)  # cover label -> value
+    self_score: SelfScoreSheet | None = None  # when the ledger has a 测评体系
 
     @property
     def tasks(self) -> list[TaskRow]:
@@ -291,17 +294,17 @@ def section_banner(section_id: str, title: str) -> str:
     )
 
 
-def primary_task(record: Record) -> str:
+def primary_task(record: ActivityLike) -> str:
     """The task an activity and its materials are numbered under: the first it is filed under."""
     return record.tasks[0] if record.tasks else "0"
 
 
-def activity_numbers(records: Iterable[Record]) -> dict[str, str]:
+def activity_numbers(records: Iterable[ActivityLike]) -> dict[str, str]:
     """活动编号 of every record: its first task, then its order within that task by date.
 
     Numbered over all of a plan's records, so a filtered export shows the same numbers.
     """
-    by_task: dict[str, list[Record]] = {}
+    by_task: dict[str, list[ActivityLike]] = {}
     for record in records:
         by_task.setdefault(primary_task(record), []).append(record)
     numbers = {}
@@ -637,3 +640,151 @@ def _unique(rows: Iterable[ActivityRow]) -> list[ActivityRow]:
     for row in rows:
         seen.setdefault(row.record.id, row)
     return sorted(seen.values(), key=lambda a: a.seq)
+
+
+# ---------------------------------------------------------------- 自评表
+
+
+@dataclass(frozen=True)
+class SelfScoreRow:
+    """One line of the 自评表: a 测评内容 (or an item's subtotal) with its score and materials."""
+
+    item: str  # the 测评项目, on its first line only
+    number: str  # the 测评内容's id; "小计" on an item's subtotal line
+    text: str
+    method: str
+    points: float | str  # "待填" while a placeholder
+    score: float | str
+    share: str  # linked requirements met, "1/2", or 未覆盖
+    evidence: str  # 材料编号 of the linked tasks' activities
+
+
+@dataclass(frozen=True)
+class NegativeRow:
+    """One 负面清单 entry as the 自评表 shows it."""
+
+    number: str
+    name: str
+    effect: str
+    look_back: str
+    state: str
+    incidents: str
+
+
+@dataclass(frozen=True)
+class SelfScoreSheet:
+    title: str
+    rows: tuple[SelfScoreRow, ...]
+    negatives: tuple[NegativeRow, ...]
+    summary: str
+
+
+def self_score_sheet(score: Score, data: LedgerExport) -> SelfScoreSheet:
+    """The 自评表: every 测评内容 with its points, score and the 材料编号 that support it."""
+    numbers = {a.record.id: a.evidence for a in data.activities}
+    rows: list[SelfScoreRow] = []
+
+    def points(value: float | None) -> float | str:
+        return "待填" if value is None else value
+
+    for item in score.items:
+        name = f"{item.id} {item.name}"
+        if not item.criteria:
+            rows.append(
+                SelfScoreRow(
+                    name, "", "（尚未写出测评内容）", "", points(item.points), "", "未覆盖", ""
+                )
+            )
+            continue
+        for index, c in enumerate(item.criteria):
+            evidence = [n for record_id in c.record_ids for n in numbers.get(record_id, ())]
+            rows.append(
+                SelfScoreRow(
+                    name if index == 0 else "",
+                    c.id,
+                    c.text,
+                    c.method,
+                    points(c.points),
+                    points(c.score) if c.points is not None else "",
+                    f"{c.met}/{c.total}" if c.covered else "未覆盖",
+                    compact_numbers(evidence) if evidence else "",
+                )
+            )
+        rows.append(
+            SelfScoreRow("", "小计", "", "", points(item.points), points(item.score), "", "")
+        )
+    negatives = tuple(
+        NegativeRow(
+            n.id,
+            n.name,
+            "一票否决" if n.effect == "veto" else f"每起扣 {plain_number(n.points)} 分",
+            f"{n.look_back_months} 个月（{n.since.isoformat()} 之后）",
+            n.verdict,
+            "\n".join(
+                [f"{i.date.isoformat()} {i.title}（{i.path}）" for i in n.inside]
+                + [f"{i.date.isoformat()} {i.title}（追溯期外，不计）" for i in n.earlier]
+            ),
+        )
+        for n in score.negatives
+    )
+    return SelfScoreSheet(score.title, tuple(rows), negatives, score.summary())
+
+
+# ---------------------------------------------------------------- 复查 workbook over a term
+
+
+@dataclass(frozen=True)
+class TermExport:
+    """A term's years, each arranged as its own workbook would be, and the term across them."""
+
+    organisation: str
+    years: tuple[LedgerExport, ...]
+    term: Term
+
+    @property
+    def title(self) -> str:
+        first, last = self.years[0].plan.year, self.years[-1].plan.year
+        span = f"{first}–{last}" if first != last else str(first)
+        return f"{self.organisation}{span}年文明单位创建台账（复查）"
+
+
+def term_summary_rows(data: TermExport) -> list[tuple[str, list[object]]]:
+    """The 各年概况 sheet: one line per measure, one column per year."""
+    years = data.years
+    summaries = data.term.years
+    rows: list[tuple[str, list[object]]] = [
+        ("计划期", [f"{y.plan.start.isoformat()}～{y.plan.end.isoformat()}" for y in years]),
+        ("统计截至", [y.as_of.isoformat() for y in years]),
+        ("任务数", [s.tasks for s in summaries]),
+    ]
+    for state in ("已完成", "进行中", "滞后", "未开展"):
+        rows.append((state, [s.counts.get(state, 0) for s in summaries]))
+    rows += [
+        ("活动记录", [len(y.activities) for y in years]),
+        ("佐证材料", [len(y.evidence) for y in years]),
+        ("参与人次", [y.participants for y in years]),
+        (
+            "无活动的月份",
+            [
+                f"{len(s.quiet_months)}/{s.months} 个月：" + "、".join(s.quiet_runs)
+                if s.quiet_months
+                else "无"
+                for s in summaries
+            ],
+        ),
+    ]
+    if any(s.score is not None for s in summaries):
+        rows.append(
+            (
+                "自评分",
+                [
+                    ("否决" if s.score.vetoed else s.score.total) if s.score else ""
+                    for s in summaries
+                ],
+            )
+        )
+    by_year = [
+        sum(1 for i in data.term.incidents if y.plan.start <= i.date <= y.plan.end) for y in years
+    ]
+    rows.append(("负面事件", [f"{n} 起" if n else "无" for n in by_year]))
+    return rows

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..progress import Tick
-from .rows import LedgerExport, format_number, section_banner
+from .rows import (
+    LedgerExport,
+    SelfScoreSheet,
+    TermExport,
+    format_number,
+    section_banner,
+    term_summary_rows,
+)
 
 if TYPE_CHECKING:
     from .rollup import RollupExport
@@ -101,6 +108,11 @@ METRIC_COLUMNS = (
 CHECK_COLUMNS = (
     Column("序号", 5, "center"), Column("材料编号", 11, "center"), Column("存放位置", 60),
     Column("sha256", 74),
+)  # fmt: skip
+SCORE_COLUMNS = (
+    Column("测评项目", 14), Column("编号", 6, "center"), Column("测评内容", 40),
+    Column("测评方法", 9, "center"), Column("分值", 6, "center"), Column("自评分", 7, "center"),
+    Column("达成", 7, "center"), Column("材料编号", 28),
 )  # fmt: skip
 LONG_COLUMNS = (Column("位置", 24), Column("段", 5, "center"), Column("内容", 120))
 
@@ -538,6 +550,9 @@ def _fill(
         ])  # fmt: skip
     metrics.finish()
 
+    if data.self_score is not None:
+        _self_score(book, data.self_score)
+
     # Integrity data stays in the workbook but off the printed lists: a sheet of its own.
     check = _Sheet(
         book, CHECK_SHEET, CHECK_COLUMNS, "佐证材料校验值（sha256，用于核对文件未被改动）"
@@ -547,6 +562,147 @@ def _fill(
             check.append([seq, item.number, places.get(item.number, ""), item.sha256])
     check.finish()
 
+    book.finish_long()
+
+
+def _self_score(book: _Book, sheet: SelfScoreSheet) -> None:
+    """The 自评表: items and contents with points, score and materials; the negative list below."""
+    table = _Sheet(book, "自评表", SCORE_COLUMNS, f"{sheet.title}（自评表）")
+    for row in sheet.rows:
+        table.append([
+            row.item, row.number, row.text, row.method, row.points, row.score, row.share,
+            row.evidence,
+        ])  # fmt: skip
+    table.banner("负面清单")
+    for n in sheet.negatives:
+        text = f"{n.name}\n{n.incidents}" if n.incidents else n.name
+        table.append([n.number, "", text, n.effect, "", "", n.state, f"追溯 {n.look_back}"])
+    table.banner(sheet.summary)
+    table.finish()
+
+
+TERM_ACTIVITY_COLUMNS = (
+    Column("年度", 6, "center"), Column("序号", 5, "center"), Column("活动编号", 9, "center"),
+    Column("日期", 11, "center"), Column("对应编号", 7, "center"), Column("活动类型", 11),
+    Column("活动名称", 28), Column("组织单位", 10), Column("参与人数", 6, "center"),
+    Column("佐证材料编号", 14),
+)  # fmt: skip
+TERM_EVIDENCE_COLUMNS = (
+    Column("年度", 6, "center"), Column("材料编号", 11, "center"), Column("对应编号", 8, "center"),
+    Column("材料类型", 9, "center"), Column("题名/说明", 40), Column("形成日期", 11, "center"),
+    Column("关联活动", 22), Column("存放位置", 40),
+)  # fmt: skip
+INCIDENT_COLUMNS = (
+    Column("日期", 11, "center"), Column("事件", 30), Column("负面清单", 28),
+    Column("处理", 10, "center"), Column("记录文件", 40),
+)  # fmt: skip
+
+
+def write_term_workbook(
+    data: TermExport,
+    path: Path,
+    links: Sequence[Mapping[str, str]],
+    places: Sequence[Mapping[str, str]],
+    progress: Tick | None = None,
+) -> None:
+    """The 复查 workbook over a term: years side by side, then the log and the catalogue of
+    every year; `links` and `places` are per year, as for one year's workbook."""
+    book = _Book(path)
+    try:
+        _fill_term(book, data, links, places, progress or (lambda n: None))
+    finally:
+        book.close()
+
+
+def _fill_term(
+    book: _Book,
+    data: TermExport,
+    links: Sequence[Mapping[str, str]],
+    places: Sequence[Mapping[str, str]],
+    tick: Tick,
+) -> None:
+    years = [str(y.plan.year) for y in data.years]
+    per_year = tuple(Column(f"{y} 年", 24, "center") for y in years)
+    summary = _Sheet(book, "各年概况", (Column("项目", 14), *per_year), data.title)
+    for label, values in term_summary_rows(data):
+        summary.append([label, *values])
+    summary.finish()
+
+    tasks = _Sheet(
+        book,
+        "任务逐年",
+        (Column("编号", 7, "center"), Column("工作任务", 36), *per_year),
+        "各项任务逐年完成情况（—：当年计划中没有这个编号的任务）",
+    )
+    for row in data.term.tasks:
+        tasks.append([row.task_id, row.title, *(s or "—" for s in row.states)])
+    tasks.finish()
+
+    if data.term.items:
+        items = _Sheet(
+            book,
+            "测评项目逐年",
+            (
+                Column("编号", 7, "center"),
+                Column("测评项目", 24),
+                Column("分值", 7, "center"),
+                *per_year,
+            ),
+            f"测评项目逐年自评分（{data.term.assessment or ''}）",
+        )
+        for item in data.term.items:
+            cells: list[object] = [
+                ("待填" if value is None else value) if covered else "未覆盖"
+                for value, covered in zip(item.scores, item.covered, strict=True)
+            ]
+            items.append(
+                [item.id, item.name, "待填" if item.points is None else item.points, *cells]
+            )
+        totals: list[object] = [
+            ("否决" if y.score.vetoed else y.score.total) if y.score else ""
+            for y in data.term.years
+        ]
+        items.append(["", "总分（计入负面清单）", "", *totals])
+        items.finish()
+
+    log = _Sheet(book, "活动记录", TERM_ACTIVITY_COLUMNS, "活动记录（各年）")
+    for year in data.years:
+        log.banner(f"{year.plan.year} 年")
+        if not year.activities:
+            log.append([year.plan.year, "", "", "", "", "", "本年没有活动记录", "", "", ""])
+        for activity in year.activities:
+            record = activity.record
+            log.append([
+                year.plan.year, activity.seq, activity.number, record.date, activity.tasks,
+                record.type, record.title, record.unit,
+                "" if record.participants is None else record.participants,
+                activity.evidence_text,
+            ])  # fmt: skip
+            tick(1)
+    log.finish()
+
+    catalogue = _Sheet(book, "佐证材料目录", TERM_EVIDENCE_COLUMNS, "佐证材料目录（各年）")
+    for year, year_links, year_places in zip(data.years, links, places, strict=True):
+        catalogue.banner(f"{year.plan.year} 年")
+        if not year.evidence:
+            catalogue.append([year.plan.year, "", "", "", "本年没有佐证材料", "", "", ""])
+        for piece in year.evidence:
+            href = year_links.get(piece.number)
+            catalogue.append(
+                [year.plan.year, piece.number, piece.tasks, piece.kind, piece.caption, piece.date,
+                 piece.activity, year_places.get(piece.number, "")],
+                {1: href} if href else None,
+            )  # fmt: skip
+            tick(1)
+    catalogue.finish()
+
+    incidents = _Sheet(book, "负面事件", INCIDENT_COLUMNS, "测评周期内的负面事件")
+    for i in data.term.incidents:
+        name = f"{i.negative} {i.name}" if i.name else i.negative
+        incidents.append([i.date, i.title, name, i.effect, i.path])
+    if not data.term.incidents:
+        incidents.append(["", "测评周期内没有负面事件记录", "", "", ""])
+    incidents.finish()
     book.finish_long()
 
 

@@ -45,10 +45,12 @@ class ImportResult:
         if plan.facts:
             lines.append(f"  请在 facts 中填写：{'、'.join(plan.facts)}（暂记为 1）")
         if plan.unplaced:
-            lines.append(f"未能归入任务的内容 {len(plan.unplaced)} 处：")
+            lines.append(f"未能导入或需要核对的内容 {len(plan.unplaced)} 处：")
             for item in plan.unplaced:
-                excerpt = item.line.text if len(item.line.text) <= 30 else item.line.text[:30] + "…"
-                lines.append(f"  {item.line.where}：{excerpt}——{item.reason}")
+                said = item.phrase or item.line.text
+                excerpt = said if len(said) <= 30 else said[:30] + "…"
+                # Two lines, so that each fits an 80-column terminal.
+                lines += [f"  {item.line.where}：{excerpt}", f"    {item.reason}"]
         else:
             lines.append("全部内容均已归入。")
         errors = [p for p in self.problems if p.severity is Severity.ERROR]

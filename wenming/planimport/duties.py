@@ -10,9 +10,12 @@ _LABELS: dict[str, str] = {
     "牵头单位": "lead", "牵头部门": "lead", "牵头科室": "lead", "牵头处室": "lead",
     "主办单位": "lead", "主责单位": "lead", "主责部门": "lead",
     "负责单位": "lead", "负责部门": "lead", "负责科室": "lead",
+    "牵头股室": "lead", "牵头机构": "lead",
     "责任单位": "duty", "责任部门": "duty", "责任科室": "duty", "责任处室": "duty",
+    "责任股室": "duty", "责任机构": "duty", "责任主体": "duty",
     "配合单位": "coop", "配合部门": "coop", "配合科室": "coop", "协办单位": "coop",
-    "参与单位": "coop", "协同单位": "coop", "协助单位": "coop",
+    "参与单位": "coop", "协同单位": "coop", "协助单位": "coop", "配合股室": "coop",
+    "参与部门": "coop",
     "责任领导": "person", "分管领导": "person", "责任人": "person", "负责人": "person",
     "联系人": "person",
     "完成时间": "deadline", "完成时限": "deadline", "时间要求": "deadline", "完成期限": "deadline",
@@ -42,6 +45,7 @@ class Duty:
     cooperating: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)  # 责任人/责任领导: people, kept as a comment
     deadline: str = ""  # the text of a 完成时间 label
+    deadline_label: str = ""  # the label as the source wrote it: 完成时间, 时间要求…
     notes: list[str] = field(default_factory=list)
 
     def merge(self, other: Duty) -> None:
@@ -51,7 +55,8 @@ class Duty:
             (self.people, other.people),
         ):
             _add(mine, theirs)
-        self.deadline = self.deadline or other.deadline
+        if not self.deadline:
+            self.deadline, self.deadline_label = other.deadline, other.deadline_label
         self.notes.extend(other.notes)
 
     @property
@@ -77,7 +82,10 @@ def looks_like_unit(name: str) -> bool:
 
 def parse_duty(text: str) -> Duty:
     """Every labelled part of a responsibility line, on one line or run together."""
-    text = text.strip().strip("（）()【】[]").strip()
+    text = text.strip().lstrip("（(【[").strip()
+    # A closing bracket that closes nothing wrapped the line; 各村（社区） keeps its own.
+    while text[-1:] in ("）", ")", "】", "]") and _unbalanced(text):
+        text = text[:-1].rstrip()
     matches = list(_LABEL_RE.finditer(text))
     duty = Duty()
     if not matches:
@@ -90,7 +98,7 @@ def parse_duty(text: str) -> Duty:
         if role == "duty" and has_lead_label:
             role = "coop"  # 牵头单位：A 责任单位：B — B shares the work
         if role == "deadline":
-            duty.deadline = value
+            duty.deadline, duty.deadline_label = value, match.group(1)
         elif role == "person":
             _people(duty, value)
         elif role in ("lead", "coop"):
@@ -99,6 +107,11 @@ def parse_duty(text: str) -> Duty:
         else:
             _duty_value(duty, value)
     return duty
+
+
+def _unbalanced(text: str) -> bool:
+    opened = sum(text.count(c) for c in "（(【[")
+    return opened < sum(text.count(c) for c in "）)】]")
 
 
 def _people(duty: Duty, value: str) -> None:
@@ -125,6 +138,11 @@ def _duty_value(duty: Duty, value: str) -> None:
         elif word.group(1) in _LEAD_WORDS:
             _add(duty.lead, bare + names)
             bare = []
+        elif bare and not duty.lead and names:
+            # 工会；各科室配合: the unit named before the 配合 group leads it.
+            _add(duty.lead, bare)
+            _add(duty.cooperating, names)
+            bare = []
         else:
             _add(duty.cooperating, bare + names)
             bare = []
@@ -143,7 +161,10 @@ def _duty_value(duty: Duty, value: str) -> None:
 def split_units(value: str) -> list[str]:
     names = []
     for raw in re.split(r"[、，,；;/／]|\s+|及(?=各)|和(?=各)", value):
-        name = raw.strip(' 　。.:：()（）“”"')
+        name = raw.strip(' 　。.:：“”"')
+        # 各村（社区）keeps its parentheses; only an unmatched one is stray punctuation.
+        if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
+            name = name.strip("()（）")
         name = re.sub(r"等$", "", name)
         if name and name not in ("等", "无"):
             names.append(name)
@@ -155,6 +176,41 @@ def _add(target: list[str], names: list[str]) -> None:
         # Masks repeat (****、****) yet stand for different units, so they are all kept.
         if is_mask(name) or name not in target:
             target.append(name)
+
+
+# A label inside running text counts only after a sentence or clause ends, or after a space.
+_INLINE_BEFORE = "。；;，,！!？?)）】 "
+
+
+def split_inline(text: str) -> tuple[str, Duty | None]:
+    """Labels after the sentence, in the same paragraph: `……活动。责任单位：办公室　完成时间：…`."""
+    for match in _LABEL_RE.finditer(text):
+        if match.start() == 0:
+            continue
+        before = text[: match.start()]
+        # 责任单位：… run on without punctuation still counts; 牵头：/配合： only after a stop,
+        # and 明确责任单位： is prose.
+        if before[-1] not in _INLINE_BEFORE and (
+            len(match.group(1)) < 4 or before.endswith(("明确", "落实", "确定", "由"))
+        ):
+            continue
+        duty = parse_duty(text[match.start() :])
+        if duty.empty:
+            continue
+        return text[: match.start()].rstrip(), duty
+    return text, None
+
+
+_LEADING = re.compile(r"^\s*[【\[(（]([^】\]()（）]*[:：][^】\]()（）]*)[】\])）]\s*")
+
+
+def split_leading(text: str) -> tuple[str, Duty | None]:
+    """A bracketed responsibility before the item's text: `【责任单位：团委】开展……`."""
+    match = _LEADING.match(text)
+    if not match or not _LABEL_RE.search(match.group(1)):
+        return text, None
+    duty = parse_duty(match.group(1))
+    return (text[match.end() :], duty) if not duty.empty else (text, None)
 
 
 def split_trailing(text: str) -> tuple[str, Duty | None]:

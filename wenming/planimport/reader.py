@@ -30,6 +30,7 @@ _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _MD_BULLET = re.compile(r"^(?:[-*+]|>)\s+")
+_MD_ORDERED = re.compile(r"^( *)(\d{1,9})([.)])(?=\s)")
 # Bold/italic marks, but never the masks `****` and `***` a publisher used to hide names.
 _MD_BOLD = re.compile(r"(?<![*\\])\*\*([^*\s](?:[^*]*[^*\s])?)\*\*(?!\*)")
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|_{3,}|={3,})\s*$")
@@ -134,7 +135,9 @@ def _markdown_lines(raw_lines: list[str]) -> list[Line]:
             out.extend(table_lines([cells for _, cells in table], tables, [n for n, _ in table]))
             table.clear()
 
+    ordered: dict[int, int] = {}  # indent of an open ordered list -> the number it shows next
     for no, raw in enumerate(raw_lines, 1):
+        raw = _renumber(raw, ordered)
         text = clean(raw)
         if text.startswith("|") and text.count("|") >= 2:
             if not _MD_TABLE_SEP.match(text):
@@ -149,6 +152,25 @@ def _markdown_lines(raw_lines: list[str]) -> list[Line]:
             out.append(Line(no, text, f"第 {no} 行"))
     flush()
     return out
+
+
+def _renumber(raw: str, ordered: dict[int, int]) -> str:
+    """An ordered-list item with the number Markdown shows: the first item's, then counting on
+    (`1. 1. 1.` shows 1 2 3); a nested item as `（1）`. Any other unindented line ends the lists."""
+    line = raw.expandtabs(4)
+    match = _MD_ORDERED.match(line)
+    if match is None:
+        if line.strip() and not line.startswith(" "):
+            ordered.clear()
+        return raw
+    indent = len(match.group(1))
+    for deeper in [i for i in ordered if i > indent]:
+        del ordered[deeper]
+    number = ordered.get(indent, int(match.group(2)))
+    ordered[indent] = number + 1
+    if indent:  # the indent is lost once the line is cleaned: keep the level in the marker
+        return f"（{number}）{line[match.end() :].lstrip()}"
+    return f"{number}{match.group(3)}{line[match.end() :]}"
 
 
 def _markdown_inline(text: str) -> str:
@@ -174,18 +196,137 @@ def _docx_lines(path: Path, data: bytes) -> list[Line]:
         raise _not_a_docx(path) from exc
     out: list[Line] = []
     paragraphs = tables = 0
+    numbering = _Numbering(document)
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             paragraphs += 1
-            for part in block.text.splitlines():
+            label = numbering.label(block)
+            for index, part in enumerate(block.text.splitlines()):
                 text = clean(part)
                 if text:
+                    # Word shows the automatic number before the paragraph's first line only.
+                    text = clean(label + text) if index == 0 and label else text
                     out.append(Line(paragraphs, text, f"第 {paragraphs} 段"))
         elif isinstance(block, Table):
             tables += 1
             rows = [_row_cells(row) for row in block.rows]
             out.extend(table_lines(rows, tables))
     return out
+
+
+_LEVEL_REF = re.compile(r"%([1-9])")
+
+
+class _Numbering:
+    """The numbers Word shows before automatically numbered paragraphs (numbering.xml).
+
+    A paragraph's w:numPr (its own, or its style's) names a list and a level; each list
+    counts per level, a higher level restarts the ones below, and the level's lvlText
+    (`%1、`, `（%2）`, `%3.`) in its numFmt gives the label. Bullets give no label.
+    """
+
+    def __init__(self, document: Any) -> None:
+        # abstractNumId -> ilvl -> (numFmt, lvlText, start)
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        # numId -> (abstractNumId, start overrides per ilvl)
+        self.lists: dict[str, tuple[str, dict[int, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, ValueError):  # no numbering part: nothing numbered
+            return
+        for abstract in root.findall("w:abstractNum", _NS):
+            levels: dict[int, tuple[str, str, int]] = {}
+            for lvl in abstract.findall("w:lvl", _NS):
+                fmt = _attr(lvl, "w:numFmt") or "decimal"
+                start = _attr(lvl, "w:start")
+                levels[_int_or(_attr_of(lvl, "ilvl"), 0)] = (
+                    fmt,
+                    _attr(lvl, "w:lvlText") or "",
+                    _int_or(start, 1),
+                )
+            self.levels[_attr_of(abstract, "abstractNumId")] = levels
+        for num in root.findall("w:num", _NS):
+            overrides = {
+                _int_or(_attr_of(o, "ilvl"), 0): _int_or(_attr(o, "w:startOverride"), 1)
+                for o in num.findall("w:lvlOverride", _NS)
+                if o.find("w:startOverride", _NS) is not None
+            }
+            self.lists[_attr_of(num, "numId")] = (_attr(num, "w:abstractNumId"), overrides)
+
+    def label(self, paragraph: Any) -> str:
+        num_id, ilvl = self._num_pr(paragraph)
+        if num_id is None or num_id not in self.lists:
+            return ""
+        abstract, overrides = self.lists[num_id]
+        levels = self.levels.get(abstract, {})
+        if ilvl not in levels:
+            return ""
+        # Lists sharing a definition continue one count unless one restarts with an override.
+        key = num_id if overrides else abstract
+        counters = self.counters.setdefault(key, {})
+        start = overrides.get(ilvl, levels[ilvl][2])
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        fmt, text, _ = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def value(match: re.Match[str]) -> str:
+            level = int(match.group(1)) - 1
+            level_fmt, _, level_start = levels.get(level, ("decimal", "", 1))
+            return _format_number(counters.get(level, level_start), level_fmt)
+
+        return _LEVEL_REF.sub(value, text)
+
+    @staticmethod
+    def _num_pr(paragraph: Any) -> tuple[str | None, int]:
+        found = paragraph._p.findall("w:pPr/w:numPr", _NS)
+        style = paragraph.style if not found else None
+        for _ in range(10):  # styles based on styles; a file may make the chain a loop
+            if found or style is None:
+                break
+            found = style.element.findall("w:pPr/w:numPr", _NS)
+            style = style.base_style
+        if not found:
+            return None, 0
+        return _attr(found[0], "w:numId"), _int_or(_attr(found[0], "w:ilvl"), 0)
+
+
+def _attr_of(element: Any, name: str) -> str:
+    return str(element.get(f"{{{_W}}}{name}") or "")
+
+
+def _attr(element: Any, path: str) -> str:
+    found = element.find(path, _NS)
+    return _attr_of(found, "val") if found is not None else ""
+
+
+def _int_or(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() else default
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = {"w": _W}
+_CHINESE_FORMATS = (
+    "chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
+    "ideographDigital", "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand",
+)  # fmt: skip
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in _CHINESE_FORMATS and 0 < n < 100:
+        return _cn(n)
+    if fmt == "ideographTraditional" and 0 < n <= 10:
+        return "甲乙丙丁戊己庚辛壬癸"[n - 1]
+    if fmt.startswith("decimalEnclosedCircle") and 0 < n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalEnclosedParen" and 0 < n <= 20:
+        return chr(0x2474 + n - 1)
+    if fmt in ("upperLetter", "lowerLetter") and 0 < n <= 26:
+        return chr((0x41 if fmt == "upperLetter" else 0x61) + n - 1)
+    return str(n)
 
 
 def _not_a_docx(path: Path) -> WenmingError:
@@ -262,6 +403,11 @@ def _column_roles(header: list[str]) -> dict[int, str]:
     return roles
 
 
+def _is_header(row: list[str]) -> bool:
+    roles = _column_roles(row)
+    return "task" in roles.values() and len(roles) > 1
+
+
 def table_lines(
     rows: list[list[str]], table_no: int, numbers: list[int] | None = None
 ) -> list[Line]:
@@ -273,7 +419,10 @@ def table_lines(
     out: list[Line] = []
     if not rows:
         return out
-    roles = _column_roles(rows[0])
+    # The header is the first row naming a 任务 column and another; a title row
+    # (2023年创建任务表) may stand above it.
+    head = next((i for i in range(min(3, len(rows))) if _is_header(rows[i])), 0)
+    roles = _column_roles(rows[head])
 
     def line_no(r: int) -> int:
         return numbers[r] if numbers else r + 1
@@ -287,9 +436,13 @@ def table_lines(
             if text:
                 out.append(Line(line_no(r), text, where(r), table=True))
         return out
+    for r, row in enumerate(rows[:head]):
+        text = " ".join(dict.fromkeys(c for c in row if c))
+        if text:
+            out.append(Line(line_no(r), text, where(r), table=True))
     section = ""
     section_count = task_count = 0
-    for r, row in enumerate(rows[1:], 1):
+    for r, row in enumerate(rows[head + 1 :], head + 1):
         cells = {role: row[i] for i, role in roles.items() if i < len(row)}
         task = cells.get("task", "")
         if not task:
@@ -317,6 +470,11 @@ def table_lines(
             out.append(Line(line_no(r), "  ".join(duty), where(r), table=True))
         if cells.get("deadline"):
             out.append(Line(line_no(r), f"完成时间：{cells['deadline']}", where(r), table=True))
+        # Columns of no known role (备注, 工作标准…) stay in the task's text, under their header.
+        for i, value in enumerate(row):
+            if i not in roles and value and i < len(rows[head]):
+                header = rows[head][i] or "备注"
+                out.append(Line(line_no(r), f"{header}：{value}", where(r), table=True))
     return out
 
 

@@ -92,7 +92,9 @@ def deadline_of(text: str, year: int) -> tuple[date | None, str]:
     return None, ""
 
 
-def deadlines(text: str, year: int, labelled: str = "") -> tuple[list[Found], list[Doubt]]:
+def deadlines(
+    text: str, year: int, labelled: str = "", label: str = "完成时间"
+) -> tuple[list[Found], list[Doubt]]:
     found: list[Found] = []
     doubts: list[Doubt] = []
     candidates: list[tuple[date | None, str]] = []
@@ -100,7 +102,7 @@ def deadlines(text: str, year: int, labelled: str = "") -> tuple[list[Found], li
         by, phrase = deadline_of(labelled, year)
         candidates.append((by, phrase or labelled))
         if by is None:
-            doubts.append(Doubt(f"完成时间：{labelled}", "完成时间不是具体日期，未设截止要求"))
+            doubts.append(Doubt(f"{label}：{labelled}", f"{label}不是具体日期，未设截止要求"))
     for match in _DEADLINE.finditer(text):
         candidates.append(deadline_of(match.group(0), year))
     for match in _YEAR_END.finditer(text):
@@ -118,30 +120,108 @@ def deadlines(text: str, year: int, labelled: str = "") -> tuple[list[Found], li
     return found, doubts
 
 
-# ---------------------------------------------------------------- frequencies
+# ---------------------------------------------------------------- frequencies and counts
 
-_PER = (("每半年", "half"), ("每个季度", "quarter"), ("每季度", "quarter"), ("每季", "quarter"),
-        ("每个月", "month"), ("每月", "month"), ("每年度", "year"), ("每年", "year"))  # fmt: skip
-_FREQ = re.compile(
-    r"(每半年|每个?季度?|每个?月|每年度?)(?:[^，。；、]{0,12}?(?:至少|不少于|不低于)?\s*"
-    + _NUMBER
-    + r"\s*次)?"
+# 每周/每学期/每两个月… and 全年; the group names the period, None where the plan model
+# cannot hold it (it counts per month, quarter, half or year only).
+_CADENCE = re.compile(
+    r"每(?:一|个)?(周|星期|双周|两周|旬|学期|学年|半年|两个?月|双月|季度?|月|年度?)"
+    r"|(全年|年内|年度内)|((?:上、?)?下半年各)"  # 上、下半年各: the 、 splits clauses
 )
+_PERIODS: dict[str, str | None] = {
+    "周": None, "星期": None, "双周": None, "两周": None, "旬": None, "学期": None,
+    "学年": None, "两个月": None, "两月": None, "双月": None,
+    "半年": "half", "上下半年各": "half", "上、下半年各": "half", "下半年各": "half",
+    "季": "quarter", "季度": "quarter", "月": "month",
+    "年": "year", "年度": "year", "全年": "year", "年内": "year", "年度内": "year",
+}  # fmt: skip
+_PERIOD_WORDS = {"周": "每周", "星期": "每周", "双周": "每两周", "两周": "每两周", "旬": "每旬",
+                 "学期": "每学期", "学年": "每学年"}  # fmt: skip
+_COUNT = re.compile(
+    r"(?:(至少|不少于|不低于|超过|多于)[\u4e00-\u9fff]{0,4}?)?\s*"
+    + _NUMBER
+    + r"\s*(次|场|期|篇|名|人)(?!性|次|民|员|均)"
+)
+# 每个节日、每次、每人: a count per something that is not a period of time.
+_PER_OTHER = re.compile(r"每(?:个|一|位|名|项)?[\u4e00-\u9fff]")
+_OCCASIONS = ("次", "场", "期")  # held as count requirements
+_CLAUSE = re.compile(r"[^，,。；;！!？?、\n]+")
+_NOUN_VERBS = re.compile(
+    r"^.*?(?:发布|报送|上报|刊发|刊登|撰写|编发|推送|评选表彰|评选|表彰|选树|推荐|培训|招募|"
+    r"发展|吸纳|培养|征集|慰问|走访|帮扶|结对|资助|新增|注册)"
+)
+_MEASURES = {"篇": "篇数", "名": "人数", "人": "人数"}
 
 
-def frequencies(text: str) -> list[Found]:
+def frequencies(text: str) -> tuple[list[Found], list[Doubt]]:
+    """Cadences (每月…一次) and counts (不少于6期, 不少于5篇), clause by clause.
+
+    Whatever looks like one yet cannot become a requirement is returned as a doubt, so the
+    report can name it: nothing of this kind is dropped without a word.
+    """
     found: list[Found] = []
+    doubts: list[Doubt] = []
     seen: set[tuple[str, int]] = set()
-    for match in _FREQ.finditer(text):
-        word = match.group(1)
-        per = next(p for w, p in _PER if word.startswith(w) or word == w)
-        minimum = _int(match.group(2)) if match.group(2) else 1
-        if not minimum or (per, minimum) in seen:
+    for clause_match in _CLAUSE.finditer(text):
+        clause = clause_match.group(0).strip()
+        cadence = _CADENCE.search(clause)
+        count = _COUNT.search(clause, cadence.end() if cadence else 0)
+        if cadence is None and (count is None or count.group(1) is None):
+            continue  # 举办一次: a number of times, but no cadence and no minimum
+        if cadence is None and _PER_OTHER.search(clause[: count.start() if count else None]):
+            assert count is not None
+            doubts.append(Doubt(clause[: count.end()], "按“每……”计的数量无法写入计划，未生成要求"))
             continue
-        seen.add((per, minimum))
-        comment = "" if match.group(2) else "原文未写次数，按至少 1 次"
-        found.append(Found({"kind": "count", "per": per, "min": minimum}, match.group(0), comment))
-    return found
+        end = count.end() if count else min(len(clause), cadence.end() + 8) if cadence else 0
+        phrase = clause[cadence.start() if cadence else count.start() if count else 0 : end]
+        word = (cadence.group(1) or cadence.group(2) or cadence.group(3)) if cadence else "全年"
+        per = _PERIODS.get(word)
+        if cadence is not None and cadence.group(2) and count is None:
+            continue  # 全年 alone is a time span, not a frequency
+        if per is None:
+            said = _PERIOD_WORDS.get(word, f"每{word}")
+            doubts.append(Doubt(phrase, f"按“{said}”计的频次无法写入计划，未生成要求"))
+            continue
+        measure = count.group(3) if count else "次"
+        minimum = _int(count.group(2)) if count else 1
+        if not minimum:
+            continue
+        if measure in _OCCASIONS:
+            if (per, minimum) in seen:
+                continue
+            seen.add((per, minimum))
+            comment = "" if count else "原文未写次数，按至少 1 次"
+            if cadence is None:
+                comment = "原文未写周期，按全年计"
+            found.append(Found({"kind": "count", "per": per, "min": minimum}, phrase, comment))
+            continue
+        assert count is not None
+        metric = _counted_metric(clause, count, per, minimum, phrase)
+        if isinstance(metric, Found):
+            found.append(metric)
+        else:
+            doubts.append(metric)
+    return found, doubts
+
+
+def _counted_metric(
+    clause: str, count: re.Match[str], per: str, target: int, phrase: str
+) -> Found | Doubt:
+    """`发布宣传稿件不少于5篇` as a yearly sum of a figure the records fill in (宣传稿件篇数)."""
+    before = clause[: count.start()]
+    noun = _CADENCE.sub("", _NOUN_VERBS.sub("", before)) if _NOUN_VERBS.search(before) else ""
+    measure = count.group(3)
+    if per != "year" or not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", noun):
+        return Doubt(phrase, "数量目标，未能确定要统计的数值项，未生成要求")
+    field_name = noun + _MEASURES[measure]
+    op = ">" if count.group(1) in ("超过", "多于") else ">="
+    return Found(
+        {"kind": "metric", "name": field_name, "field": field_name, "aggregate": "sum",
+         "op": op, "target": target, "unit": measure},
+        phrase,
+        f"记录中填写“{field_name}”，全年合计",
+        figure=(field_name, measure),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- numeric targets
@@ -150,6 +230,10 @@ _OPS = {"≥": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "达到":
         "超过": ">", ">": ">", "高于": ">", "以上": ">="}  # fmt: skip
 _RATE = re.compile(
     r"([\u4e00-\u9fff]{0,12}?([\u4e00-\u9fff]{1,4}率))\s*(≥|>=|>|不低于|不少于|达到|达|超过|高于)\s*(\d+(?:\.\d+)?)\s*[%％]"
+)
+# Any other stated percentage (比例达到15%): reported rather than dropped.
+_PERCENT = re.compile(
+    r"[^，,。；;\n]{0,16}(?:≥|>=|>|不低于|不少于|达到|达|超过|高于)\s*\d+(?:\.\d+)?\s*[%％]"
 )
 _HOURS = re.compile(
     r"((?:年|人均|年均|年平均|每年|全年)[\u4e00-\u9fff]{0,10}?)(超过|不少于|不低于|达到|达|≥|>)\s*(\d+(?:\.\d+)?)\s*(?:个)?小时"
@@ -173,6 +257,10 @@ def targets(text: str) -> tuple[list[Found], list[Doubt]]:
                 figure=(figure, "%"),
             )
         )  # fmt: skip
+    read = [m.span() for m in _RATE.finditer(text)]
+    for match in _PERCENT.finditer(text):
+        if not any(start < match.end() <= end for start, end in read):
+            doubts.append(Doubt(match.group(0), "百分比目标，未能确定是哪个比率，未生成要求"))
     for match in _HOURS.finditer(text):
         volunteer = "志愿" in text[max(0, match.start() - 40) : match.end()]
         if not volunteer:
@@ -244,7 +332,8 @@ def festivals(text: str) -> list[Found]:
     if not named and not general:
         return []
     etc = bool(re.search(r"(春节|元宵|清明|端午|七夕|中秋|重阳)节?等", text))
-    if general or etc or not named:
+    # A list as written is kept; only 等 or a bare 传统节日/我们的节日 means every festival.
+    if etc or not named:
         chosen = list(FESTIVALS)
         said = (
             "、".join(named) + ("等" if etc else "")
@@ -257,7 +346,8 @@ def festivals(text: str) -> list[Found]:
     else:
         chosen = [f for f in FESTIVALS if f in named]
         comment = ""
-    phrase = general.group(0) if general else "、".join(named)
+    widened = etc or not named
+    phrase = general.group(0) if general and widened else "、".join(named)
     fields: dict[str, object] = {
         "kind": "festival",
         "name": "我们的节日",
@@ -268,19 +358,21 @@ def festivals(text: str) -> list[Found]:
 
 
 def read_requirements(
-    text: str, year: int, deadline_label: str = ""
+    text: str, year: int, deadline: str = "", label: str = "完成时间"
 ) -> tuple[list[Found], list[Doubt]]:
     """Every plainly stated requirement in an item's text, and the doubtful ones as comments."""
     found: list[Found] = []
     doubts: list[Doubt] = []
     for more, unsure in (
-        deadlines(text, year, deadline_label),
+        deadlines(text, year, deadline, label),
         targets(text),
         activity_lists(text),
     ):
         found += more
         doubts += unsure
-    found += frequencies(text)
+    more, unsure = frequencies(text)
+    found += more
+    doubts += unsure
     found += festivals(text)
     if re.search(r"定期|经常性|常态化开展", text) and not any(
         f.fields["kind"] == "count" for f in found

@@ -55,6 +55,34 @@ class Todo:
         }
 
 
+@dataclass(frozen=True)
+class Part:
+    """One piece of a requirement and the records that meet it: a month, a festival, an activity
+    type, a deadline, a record's evidence or figure. What `status TASK` lists, none left out."""
+
+    label: str  # "3月", "春节（2022-02-01）", "征文", "2022-06-30 前", a record id
+    state: str  # "met", "missed" (its time is over), "open" (under way), "later" (not yet due)
+    record_ids: tuple[str, ...] = ()  # the records that count for it, in date order
+    note: str = ""  # "1/2 次", "缺 签到表、照片", "36 小时"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "state": self.state,
+            "record_ids": list(self.record_ids),
+            "note": self.note,
+        }
+
+
+def part_state(met: bool, start: date, end: date, as_of: date) -> str:
+    """A part's state: met, or missed once its end has passed, open while under way, else later."""
+    if met:
+        return "met"
+    if end <= as_of:
+        return "missed"
+    return "open" if start <= as_of else "later"
+
+
 @dataclass(frozen=True, kw_only=True)
 class RequirementProgress:
     """How far one requirement of a task has got, and why it is in its state."""
@@ -76,6 +104,7 @@ class RequirementProgress:
     name: str = ""  # the plan's short name for the requirement, if it gave one
     raw: float | None = None  # a metric's aggregate before it is divided per fact
     divisor: float | None = None  # the fact a metric is divided by, when it is per fact
+    parts: tuple[Part, ...] = ()  # every piece of the requirement and the records meeting it
 
     @property
     def title(self) -> str:
@@ -100,6 +129,7 @@ class RequirementProgress:
             "todo": [t.to_dict() for t in self.todo],
             "raw": self.raw,
             "divisor": self.divisor,
+            "parts": [part.to_dict() for part in self.parts],
         }
 
 
@@ -170,9 +200,11 @@ def state(met: bool, late: bool, started: bool) -> State:
     return State.ON_TRACK if started else State.NOT_STARTED
 
 
-def listing(items: Sequence[str], limit: int = 6) -> str:
-    """The first few of a status line's items, and how many there are in all."""
-    return names_listing(items, limit)
+def listing(items: Sequence[str], word: str = "项", limit: int = 6) -> str:
+    """The first few of a status line's items, and how many there are in all, counted in
+    `word` (“个月”, “个节日”): “1月、2月、……、6月 等 8 个月”. `status TASK` lists them all."""
+    shown = names_listing(items, limit)
+    return shown.replace(f" 等 {len(items)} 项", f" 等 {len(items)} {word}")
 
 
 def no_problems(plan: Plan, req: Any) -> Iterable[Problem]:
@@ -191,7 +223,8 @@ def window_progress(
 ) -> RequirementProgress:
     """Progress of a requirement met by an activity in each of some windows (festivals, dates)."""
     records = ctx.typed(type_)
-    met_w = [w for w in windows if any(r.date in w for r in records)]
+    covering = [tuple(r.id for r in records if r.date in w) for w in windows]
+    met_w = [w for w, ids in zip(windows, covering, strict=True) if ids]
     missed = [w for w in windows if w not in met_w and w.end <= ctx.as_of]
     current = [w for w in windows if w not in met_w and w.start <= ctx.as_of < w.end]
     met = len(met_w) == len(windows)
@@ -199,7 +232,7 @@ def window_progress(
     if met:
         reason = f"{len(windows)} {word}均有活动" if windows else "计划期内没有该日期"
     elif missed:
-        reason = f"{listing(names)} 前后没有活动"
+        reason = f"{listing(names, word)} 前后没有活动"
     elif current:
         reason = f"{current[0].label}（{current[0].day.isoformat()}）前后尚无活动"
     else:
@@ -222,4 +255,13 @@ def window_progress(
         missing=tuple(names),
         reason=reason,
         todo=tuple(todo),
+        parts=tuple(
+            Part(
+                f"{w.label}（{w.day.isoformat()}）",
+                part_state(bool(ids), w.start, w.end, ctx.as_of),
+                ids,
+                f"{w.start.isoformat()}～{w.end.isoformat()}",
+            )
+            for w, ids in zip(windows, covering, strict=True)
+        ),
     )

@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, cast, get_args
 
 from ..calendar import Span, periods
 from ..model import PERIOD_NAMES, CountReq, Period, Plan
-from .base import Common, Context, Kind, RequirementProgress, Todo, listing, no_problems, state
+from .base import (
+    Common,
+    Context,
+    Kind,
+    Part,
+    RequirementProgress,
+    Todo,
+    listing,
+    no_problems,
+    part_state,
+    state,
+)
 
 if TYPE_CHECKING:
     from ..parse import _Reader
@@ -32,8 +43,14 @@ def evaluate(ctx: Context, req: CountReq) -> RequirementProgress:
     met_spans: list[Span] = []
     missed: list[Span] = []
     current: Span | None = None
+    parts: list[Part] = []
     for span in spans:
-        n = sum(r.date in span for r in records)
+        ids = tuple(r.id for r in records if r.date in span)
+        n = len(ids)
+        note = f"{n}/{req.min} 次" if req.min > 1 else ""
+        parts.append(
+            Part(span.label, part_state(n >= req.min, span.start, span.end, ctx.as_of), ids, note)
+        )
         if n >= req.min:
             met_spans.append(span)
         elif span.end <= ctx.as_of:
@@ -44,9 +61,9 @@ def evaluate(ctx: Context, req: CountReq) -> RequirementProgress:
     unit = PERIOD_NAMES[req.per]
     progress = f"{len(met_spans)}/{len(spans)} {unit}"
     if met:
-        reason = f"{len(spans)} 个{unit}均已达到"
+        reason = f"{len(spans)} 个{unit}均已达到" if len(spans) > 1 else "已达到"
     elif missed:
-        reason = f"{listing([s.label for s in missed])} 未达到"
+        reason = f"{listing([s.label for s in missed], '个' + unit)} 未达到"
     elif current is not None:
         reason = f"本{unit}（{current.label}）尚未达到"
     else:
@@ -65,6 +82,7 @@ def evaluate(ctx: Context, req: CountReq) -> RequirementProgress:
         missing=tuple(s.label for s in missed),
         reason=reason,
         todo=tuple(todo),
+        parts=tuple(parts),
     )
 
 

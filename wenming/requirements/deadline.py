@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..model import DeadlineReq, Plan
-from .base import Common, Context, Kind, RequirementProgress, Todo, state
+from .base import Common, Context, Kind, Part, RequirementProgress, Todo, part_state, state
 
 if TYPE_CHECKING:
     from ..parse import _Reader
@@ -36,7 +36,8 @@ def describe(req: DeadlineReq, plan: Plan) -> str:
 
 
 def evaluate(ctx: Context, req: DeadlineReq) -> RequirementProgress:
-    n = sum(r.date <= req.by for r in ctx.typed(req.type))
+    ids = tuple(r.id for r in ctx.typed(req.type) if r.date <= req.by)
+    n = len(ids)
     met = n >= req.min
     late = not met and req.by <= ctx.as_of
     if met:
@@ -61,6 +62,14 @@ def evaluate(ctx: Context, req: DeadlineReq) -> RequirementProgress:
         missing=() if met else (f"{req.by.isoformat()} 前",),
         reason=reason,
         todo=todo,
+        parts=(
+            Part(
+                f"{req.by.isoformat()} 前",
+                part_state(met, ctx.plan.start, req.by, ctx.as_of),
+                ids,
+                f"{n}/{req.min} 次" if req.min > 1 else "",
+            ),
+        ),
     )
 
 

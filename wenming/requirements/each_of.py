@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import EachOfReq, Plan
-from .base import Common, Context, Kind, RequirementProgress, Todo, listing, state
+from .base import Common, Context, Kind, Part, RequirementProgress, Todo, listing, state
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -32,11 +32,12 @@ def describe(req: EachOfReq, plan: Plan) -> str:
 
 
 def evaluate(ctx: Context, req: EachOfReq) -> RequirementProgress:
-    seen = {r.type for r in ctx.records}
-    missing = tuple(t for t in req.types if t not in seen)
+    by_type = {t: tuple(r.id for r in ctx.records if r.type == t) for t in req.types}
+    missing = tuple(t for t in req.types if not by_type[t])
     done = len(req.types) - len(missing)
     met = not missing
-    reason = "各类均已开展" if met else f"尚缺 {listing(missing)}"
+    reason = "各类均已开展" if met else f"尚缺 {listing(missing, '类')}"
+    open_state = "missed" if ctx.ended else "open"
     return RequirementProgress(
         kind=req.kind,
         label=describe(req, ctx.plan),
@@ -48,6 +49,7 @@ def evaluate(ctx: Context, req: EachOfReq) -> RequirementProgress:
         missing=missing,
         reason=reason,
         todo=tuple(Todo(t, date=ctx.as_of, type=t) for t in missing),
+        parts=tuple(Part(t, "met" if ids else open_state, ids) for t, ids in by_type.items()),
     )
 
 

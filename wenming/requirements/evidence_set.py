@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import ActivityLike, EvidenceSetReq, Plan
-from .base import Common, Context, Kind, RequirementProgress, Todo, state
+from .base import Common, Context, Kind, Part, RequirementProgress, Todo, state
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -48,6 +48,15 @@ def evaluate(ctx: Context, req: EvidenceSetReq) -> RequirementProgress:
     else:
         reason = f"{len(records)} 条记录佐证齐全"
     missing = tuple(f"{r.id}：缺 {'、'.join(gap)}" for r, gap in lacking)
+    # Each record still lacking evidence on a line of its own; the complete ones together.
+    parts = [
+        Part(r.id, "missed" if ctx.ended else "open", (r.id,), f"缺 {'、'.join(gap)}")
+        for r, gap in lacking
+    ]
+    short = {r.id for r, _ in lacking}
+    if complete:
+        ids = tuple(r.id for r in records if r.id not in short)
+        parts.append(Part(f"佐证齐全的 {complete} 条记录", "met", ids))
     todo = tuple(Todo(r.id, record_id=r.id, kinds=gap) for r, gap in lacking)
     if not records:
         todo = (Todo(f"{req.type or '活动'}记录", date=ctx.as_of, type=req.type, kinds=req.kinds),)
@@ -62,6 +71,7 @@ def evaluate(ctx: Context, req: EvidenceSetReq) -> RequirementProgress:
         missing=missing,
         reason=reason,
         todo=todo,
+        parts=tuple(parts),
     )
 
 

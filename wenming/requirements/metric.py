@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast, get_args
 
 from ..errors import Problem
 from ..model import BUILTIN_METRIC_FIELDS, ActivityLike, Aggregate, MetricReq, Operator, Plan
-from .base import OP_WORDS, Common, Context, Kind, RequirementProgress, Todo, number, state
+from .base import OP_WORDS, Common, Context, Kind, Part, RequirementProgress, Todo, number, state
 
 if TYPE_CHECKING:
     from ..parse import _Reader
@@ -74,12 +74,13 @@ def _compare(op: str, actual: float, target: float) -> bool:
     return math.isclose(actual, target)
 
 
-def _values(records: list[ActivityLike], field: str) -> list[float]:
+def _values(records: list[ActivityLike], field: str) -> list[tuple[str, float]]:
+    """Each record reporting `field`, with its value (a record counts 1 for `records`)."""
     if field == "records":
-        return [1.0 for _ in records]
+        return [(r.id, 1.0) for r in records]
     if field == "participants":
-        return [float(r.participants) for r in records if r.participants is not None]
-    return [float(r.figures[field]) for r in records if field in r.figures]
+        return [(r.id, float(r.participants)) for r in records if r.participants is not None]
+    return [(r.id, float(r.figures[field])) for r in records if field in r.figures]
 
 
 def _aggregate(values: list[float], how: str) -> float | None:
@@ -99,7 +100,8 @@ def _aggregate(values: list[float], how: str) -> float | None:
 
 
 def evaluate(ctx: Context, req: MetricReq) -> RequirementProgress:
-    values = _values(ctx.typed(req.type), req.field)
+    reported = _values(ctx.typed(req.type), req.field)
+    values = [value for _, value in reported]
     raw = _aggregate(values, req.aggregate)
     divisor = 1.0
     problem = ""
@@ -139,6 +141,12 @@ def evaluate(ctx: Context, req: MetricReq) -> RequirementProgress:
         todo=todo,
         raw=raw,
         divisor=divisor if req.per_fact is not None and not problem else None,
+        parts=tuple(
+            Part(record_id, "met", (record_id,), f"{number(value)}{req.unit}")
+            for record_id, value in reported
+        )
+        if req.field != "records"
+        else (Part(f"{len(reported)} 条记录", "met", tuple(i for i, _ in reported)),),
     )
 
 
