@@ -244,3 +244,24 @@ def test_a_malformed_row_with_a_good_checksum_is_rebuilt(generated: Path, cli: A
             table.write_bytes(_sealed((fmt, rels, keys, [bad, *rows[1:]])))
             assert _status(generated, cli) == before, (table.name, bad)
             assert validate(generated) == problems, (table.name, bad)
+
+
+def test_an_identical_plan_row_is_decoded_once_and_never_shared_mutably(mini_ledger: Path) -> None:
+    from wenming.calendar import plan_festivals
+    from wenming.parse import parse_plan
+    from wenming.yamlio import load_file
+
+    data, _ = load_file(mini_ledger / "plan" / "2022.yaml", "plan/2022.yaml")
+    plan, problems = parse_plan(data, "plan/2022.yaml")
+    assert plan is not None
+    row = cache.encode_plan((plan, problems), plan_festivals(plan))
+    cache._DECODED_PLANS.clear()
+    first = cache.decode_plan("plan/2022.yaml", row)
+    again = cache.decode_plan("plan/2022.yaml", marshal.loads(marshal.dumps(row)))
+    assert first[0] == plan and again[0] is first[0]  # frozen: one object serves both
+    assert again[1] == first[1] and again[1] is not first[1]
+    assert again[2] == first[2] and again[2] is not first[2]
+    other = cache.decode_plan("plan/2023.yaml", row)  # another path is another key
+    assert other[0] is not first[0] and len(cache._DECODED_PLANS) == 2
+    with pytest.raises(ValueError, match="malformed"):
+        cache.decode_plan("plan/2022.yaml", (["date", 1], row[1], row[2]))

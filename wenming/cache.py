@@ -458,12 +458,28 @@ def encode_plan(result: PlanResult, festivals: Festivals) -> tuple[Any, ...]:
     return (None if plan is None else _pack(plan), [_problem_row(p) for p in problems], days)
 
 
+# Plans decoded in this process, by their row's text: a roll-up reads hundreds of units that
+# share one plan (a bureau's common plan), and rebuilding and checking it is most of a warm
+# unit's time. Plans are frozen, so one object can serve every unit whose row is identical.
+_DECODED_PLANS: dict[tuple[str, str], tuple[Plan | None, list[Problem], Festivals]] = {}
+_DECODED_PLANS_MAX = 64
+
+
 def decode_plan(rel: str, row: tuple[Any, ...]) -> tuple[Plan | None, list[Problem], Festivals]:
+    # repr, not marshal: marshal's bytes depend on which strings are interned and shared.
+    key = (rel, repr(row))
+    if key in _DECODED_PLANS:
+        plan, problems, days = _DECODED_PLANS[key]
+        return plan, list(problems), {y: dict(d) for y, d in days.items()}
     days = {y: {n: date.fromordinal(o) for n, o in dates.items()} for y, dates in row[2].items()}
     plan = None if row[0] is None else _unpack(row[0])
     if not conforms(plan, Plan | None) or not conforms(days, Festivals):
         raise ValueError("malformed plan row")
-    return plan, _problems(row[1]), days
+    problems = _problems(row[1])
+    if len(_DECODED_PLANS) >= _DECODED_PLANS_MAX:
+        _DECODED_PLANS.clear()
+    _DECODED_PLANS[key] = (plan, list(problems), {y: dict(d) for y, d in days.items()})
+    return plan, problems, days
 
 
 def encode_fact(fact: FileFact) -> tuple[Any, ...]:

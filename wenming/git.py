@@ -276,3 +276,188 @@ def _serialised(root: Path, deadline: float) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+# --- Fetching other units' ledgers for `wenming roll-up` ------------------------------------
+
+# What a roll-up reads of a unit's ledger: its plans and record files, never the evidence
+# (photos, scans), which is most of a ledger's bytes. Non-cone patterns, so records/<year>/
+# folders of evidence stay out of the work tree.
+LEDGER_SPARSE = ("/plan/", "/records/*/*.yaml")
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """One clone or fetch: the commit before and after, or why it failed (git's own words)."""
+
+    ok: bool
+    before: str | None = None
+    after: str | None = None
+    branch: str = ""
+    added: int = 0  # record files the new commit adds
+    reason: str = ""
+
+
+def _quiet_env() -> dict[str, str]:
+    """Never wait for a person: no password prompt, SSH only with keys or an agent."""
+    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0"}
+    if "GIT_SSH_COMMAND" not in env and "GIT_SSH" not in env:
+        env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+    return env
+
+
+def _bounded(cwd: Path, args: Sequence[str], deadline: float) -> subprocess.CompletedProcess[str]:
+    """Run git until `deadline` (monotonic); past it, git and its helpers (ssh, remote-http)
+    are stopped as a group and the run counts as failed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _Failed("超时")
+    process = subprocess.Popen(
+        ["git", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=_quiet_env(),
+        start_new_session=True,  # its own process group, so a timeout stops its helpers too
+    )
+    try:
+        out, err = process.communicate(timeout=left)
+    except subprocess.TimeoutExpired:
+        _stop_group(process)
+        raise _Failed("超时") from None
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):  # pragma: no cover - raced
+        process.kill()
+    process.communicate()
+
+
+def _must(done: subprocess.CompletedProcess[str], what: str) -> str:
+    if done.returncode != 0:
+        raise _Failed(f"{what}：{_reason(done)}")
+    return done.stdout.strip()
+
+
+def _reason(done: subprocess.CompletedProcess[str]) -> str:
+    """Git's own reason on one line: its fatal/error lines, else its last line."""
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    chosen = [line for line in lines if line.startswith(("fatal:", "error:"))] or lines[-1:]
+    return " ".join(chosen) or f"退出码 {done.returncode}"
+
+
+def sync_clone(
+    url: str, folder: Path, branch: str | None, timeout: float, known_url: str | None = None
+) -> SyncOutcome:
+    """Clone `url` into `folder`, or fetch into the clone already there, and move its work tree
+    to the remote branch exactly (a force-pushed history replaces the old one, never merged).
+
+    Shallow and, where the server allows it, without blobs until checkout: only the plans and
+    record files are checked out (LEDGER_SPARSE). `known_url`: the URL the clone was last
+    fetched from, so its remote is only rewritten when units.yaml changed it. Never raises for
+    git's failures.
+    """
+    deadline = time.monotonic() + timeout
+    try:
+        if (folder / ".git").is_dir():
+            return _fetch(url, folder, branch, deadline, known_url)
+        return _clone(url, folder, branch, deadline)
+    except _Failed as failure:
+        return SyncOutcome(False, branch=branch or "", reason=failure.reason)
+    except OSError as exc:  # the clones folder itself: full disk, no permission, in the way
+        where = f"：{exc.filename}" if exc.filename else ""
+        return SyncOutcome(
+            False, branch=branch or "", reason=f"文件操作失败（{exc.strerror}）{where}"
+        )
+
+
+def _clone(url: str, folder: Path, branch: str | None, deadline: float) -> SyncOutcome:
+    import tempfile
+
+    # Cloned beside its place and renamed when complete: an interrupted clone leaves no
+    # half-made folder that the next run would take for a clone.
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        args = ["clone", "--quiet", "--no-checkout", "--depth", "1", "--no-tags"]
+        args += ["--single-branch", "--filter=blob:none"]
+        args += ["--branch", branch] if branch else []
+        _must(_bounded(folder.parent, [*args, "--", url, str(temp)], deadline), "git clone 失败")
+        _must(
+            _bounded(temp, ["config", "core.sparseCheckout", "true"], deadline), "git config 失败"
+        )
+        sparse = _must(
+            _bounded(temp, ["rev-parse", "--git-path", "info/sparse-checkout"], deadline),
+            "git rev-parse 失败",
+        )
+        sparse_path = temp / sparse
+        sparse_path.parent.mkdir(parents=True, exist_ok=True)
+        sparse_path.write_text("\n".join(LEDGER_SPARSE) + "\n", encoding="utf-8")
+        name = _must(
+            _bounded(temp, ["symbolic-ref", "--short", "HEAD"], deadline), "远程仓库没有默认分支"
+        )
+        _must(_bounded(temp, ["reset", "--hard", "--quiet", "HEAD"], deadline), "git checkout 失败")
+        after = _must(_bounded(temp, ["rev-parse", "HEAD"], deadline), "git rev-parse 失败")
+        listing = _must(
+            _bounded(
+                temp, ["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "records"], deadline
+            ),
+            "git ls-tree 失败",
+        )
+        temp.replace(folder)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    added = sum(1 for name in listing.split("\0") if name.endswith(".yaml"))
+    return SyncOutcome(True, None, after, name, added)
+
+
+def _fetch(
+    url: str, folder: Path, branch: str | None, deadline: float, known_url: str | None
+) -> SyncOutcome:
+    # Two git processes when nothing is new (the common case, for hundreds of units): HEAD
+    # and its branch in one, the fetch; the fetched commit is read from FETCH_HEAD.
+    head = _must(
+        _bounded(folder, ["rev-parse", "HEAD", "--abbrev-ref", "HEAD"], deadline), "克隆已损坏"
+    ).split()
+    if len(head) != 2 or head[1] == "HEAD":
+        raise _Failed("克隆已损坏或不在分支上；删除它（clones/ 下该单位的文件夹）后重新同步")
+    before = head[0]
+    branch = branch or head[1]
+    if known_url != url:
+        _must(_bounded(folder, ["remote", "set-url", "origin", url], deadline), "git remote 失败")
+    tracking = f"refs/remotes/origin/{branch}"
+    # The clone remembers its filter (remote.origin.partialclonefilter): no blobs come until
+    # a checkout asks for them. No --depth: the shallow clone's boundary already stops the
+    # fetch at what it has, and a depth costs the server a second negotiation on every fetch
+    # (most fetches bring nothing); a force-pushed history comes back to its common ancestor.
+    fetch = ["fetch", "--quiet", "--no-tags", "origin"]
+    _must(
+        _bounded(folder, [*fetch, f"+refs/heads/{branch}:{tracking}"], deadline), "git fetch 失败"
+    )
+    try:
+        after = (folder / ".git" / "FETCH_HEAD").read_text(encoding="ascii").split()[0]
+    except (OSError, ValueError, IndexError):
+        raise _Failed("git fetch 没有取回分支的提交") from None
+    if after == before:
+        return SyncOutcome(True, before, after, branch)
+    # Checked out by force at the remote's commit: the clone is a mirror, never merged into.
+    _must(
+        _bounded(folder, ["checkout", "--quiet", "--force", "-B", branch, tracking], deadline),
+        "git checkout 失败",
+    )
+    diff = _must(
+        _bounded(folder, ["diff", "-z", "--name-only", "--no-renames", "--diff-filter=A", before, after, "--", "records"], deadline),
+        "git diff 失败",
+    )  # fmt: skip
+    added = sum(1 for name in diff.split("\0") if name.endswith(".yaml"))
+    return SyncOutcome(True, before, after, branch, added)

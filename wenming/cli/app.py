@@ -181,10 +181,11 @@ def _lenient_output() -> None:
             stream.reconfigure(errors="replace")
 
 
-# The subcommands in the order help lists them; each lives in the module of the same name.
+# The subcommands in the order help lists them; each lives in the module of the same name
+# (with `_` for `-`).
 COMMANDS = (
     "add", "list", "show", "edit", "rm", "incident", "check", "status", "export", "serve", "init",
-    "plan", "completion",
+    "plan", "roll-up", "completion",
 )  # fmt: skip
 
 
@@ -199,7 +200,8 @@ class _Commands(MutableMapping[str, ClickCommand]):
         """The command's definition, not yet built into a click command."""
         if name not in self._names:
             raise KeyError(name)
-        return importlib.import_module(f"{__package__}.{name}").cli  # type: ignore[no-any-return]
+        module = name.replace("-", "_")  # `roll-up` lives in roll_up.py
+        return importlib.import_module(f"{__package__}.{module}").cli  # type: ignore[no-any-return]
 
     def __getitem__(self, name: str) -> ClickCommand:
         if name not in self._built:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import WenmingError
 from .rows import (
@@ -17,6 +17,10 @@ from .rows import (
     section_banner,
 )
 
+if TYPE_CHECKING:
+    from .rollup import RollupExport
+
+ROLLUP_TEMPLATE = "rollup.html.j2"
 PACKAGED = Path(__file__).resolve().parent.parent / "templates"
 LEDGER_TEMPLATES = "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
@@ -135,11 +139,23 @@ def render(
     places: Mapping[str, str],
 ) -> str:
     """Render `<template>.<fmt>.j2`, looked up first in the ledger's templates/, then packaged."""
+    return _render(root, template_name(template, fmt), lambda: context(data, links, places))
+
+
+def render_rollup(data: RollupExport, root: Path) -> str:
+    """The roll-up page, `rollup.html.j2`, looked up first in the roll-up folder's templates/."""
+    values = {
+        "title": data.title, "as_of": data.as_of, "now": data.now, "tables": data.tables,
+        "idle_days": data.idle_days,
+    }  # fmt: skip
+    return _render(root, ROLLUP_TEMPLATE, lambda: values)
+
+
+def _render(root: Path, name: str, values: Callable[[], dict[str, Any]]) -> str:
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
     from jinja2.exceptions import SecurityError
 
     env = _environment(root)
-    name = template_name(template, fmt)
     try:
         loaded = env.get_template(name)
     except TemplateNotFound:
@@ -156,7 +172,7 @@ def render(
             f"模板有语法错误（{_where(exc)}）：{exc.message}", "修改模板后重试"
         ) from None
     try:
-        return str(loaded.render(context(data, links, places)))
+        return str(loaded.render(values()))
     except SecurityError as exc:
         raise WenmingError(
             f"模板试图访问不允许的内容，已停止导出（{_where(exc)}）：{exc}",

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..progress import Tick
 from .rows import (
@@ -20,6 +20,9 @@ from .rows import (
     section_banner,
     term_summary_rows,
 )
+
+if TYPE_CHECKING:
+    from .rollup import RollupExport
 
 # Excel keeps at most 32,767 characters in a cell; longer text continues on the 长文本 sheet.
 CELL_LIMIT = 32_000
@@ -190,7 +193,8 @@ class _Book:
         """The cell format of a style, made once and shared by every cell that uses it."""
         key = (name, quoted)
         if key not in self.formats:
-            spec = dict(STYLES[name])
+            base, _, tone = name.partition("+")  # "body+poor": a style with a tone's fill
+            spec = {**STYLES[base], **TONES.get(tone, {})}
             if quoted:
                 spec["quote_prefix"] = True  # stays text when someone edits the cell
             self.formats[key] = self.wb.add_format(spec)
@@ -248,6 +252,15 @@ STYLES: dict[str, dict[str, object]] = {
 }  # fmt: skip
 
 
+# Fills for cells that carry a judgement (a roll-up's shares and states), light enough to print.
+TONES: dict[str, dict[str, object]] = {
+    "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},
+    "fair": {"bg_color": "#FFEB9C", "font_color": "#7F6000"},
+    "poor": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    "muted": {"font_color": "#808080"},
+}
+
+
 class _Sheet:
     """One streamed sheet: rows appended in order, each as tall as its wrapped text, and a
     manual page break wherever a page fills, so a section heading never ends a page."""
@@ -264,7 +277,11 @@ class _Sheet:
         self.ws.freeze_panes(2, 0)
         print_setup(self.ws, repeat_row=1)
         self.capacity = page_capacity(columns)
-        self.head_height = 2 * LINE_HEIGHT + ROW_PADDING
+        # Two lines, or as many as the longest header wraps to (a roll-up's section titles).
+        head_lines = max(2, *(line_count(c.header, c.pixels) for c in columns))
+        self.head_height = (
+            row_height(head_lines) if head_lines > 2 else 2 * LINE_HEIGHT + ROW_PADDING
+        )
         self.breaks: list[int] = []
         self.links = 0
         self.ws.set_row(0, 30)
@@ -293,8 +310,10 @@ class _Sheet:
         values: Sequence[object],
         links: Mapping[int, str] | None = None,
         height: float | None = None,
+        tones: Mapping[int, str] | None = None,
     ) -> None:
-        """One body row; long text is cut at the cell limit and continued on the 长文本 sheet."""
+        """One body row; long text is cut at the cell limit and continued on the 长文本 sheet.
+        `tones` colours cells by column index (see TONES)."""
         texts: list[object] = []
         lines = 1
         for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
@@ -311,7 +330,16 @@ class _Sheet:
         ws.set_row(row, tall)
         for index, value in enumerate(texts):
             link = links.get(index) if links else None
-            if link and self.links < MAX_LINKS:
+            tone = tones.get(index) if tones else None
+            if tone:
+                fmt = book.format(f"{self.columns[index].style}+{tone}")
+                if isinstance(value, str) and value:
+                    ws.write_string(row, index, value, fmt)
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(row, index, value, fmt)
+                else:
+                    ws.write_blank(row, index, None, fmt)
+            elif link and self.links < MAX_LINKS:
                 self.links += 1
                 ws.write_url(row, index, _url(link), book.format("link"), str(value))
             elif isinstance(value, str):
@@ -676,3 +704,21 @@ def _fill_term(
         incidents.append(["", "测评周期内没有负面事件记录", "", "", ""])
     incidents.finish()
     book.finish_long()
+
+
+def write_rollup(data: RollupExport, path: Path) -> None:
+    """The roll-up workbook: one sheet per table (汇总, 单位明细, 问题清单, 任务对照)."""
+    book = _Book(path)
+    try:
+        for table in data.tables:
+            columns = tuple(Column(h, w, a) for h, w, a in table.columns)
+            sheet = _Sheet(book, table.name, columns, f"{data.title}：{table.heading}")
+            for row in table.rows:
+                tones = {i: cell.tone for i, cell in enumerate(row) if cell.tone}
+                values = [cell.value for cell in row]
+                sheet.append(values, tones=tones)
+            if table.note:
+                sheet.banner(table.note)
+            sheet.finish()
+    finally:
+        book.close()
