@@ -77,4 +77,6 @@ def test_warm_status_reads_neither_yaml_nor_the_calendar_library(
     warm = _modules(*args, cache=tmp_path / "cache")
     assert "wenming.status" in warm
     assert not warm & (HEAVY | {"wenming.parse", "wenming.yamlio", "wenming.checks"})
+    # Scoring's classes and modules load only in the commands that score.
+    assert not warm & {"wenming.assessment", "wenming.scoring", "wenming.parse_assessment"}
     assert not warm & {"wenming.cli.add", "wenming.cli.export", "wenming.cli.check"}

@@ -10,11 +10,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 
 from . import requirements
+from .assessment import Assessment, Incident
 from .errors import Problem, Severity, Source
 from .files import FileFact
 from .model import (
-    Assessment,
-    Incident,
     Ledger,
     Leftover,
     Plan,

@@ -31,10 +31,11 @@ from .cache import (
 )
 from .calendar import plan_festivals, remember_festivals
 from .errors import Problem, Source, WenmingError
-from .model import Incident, Ledger, Leftover, Plan, Record, Snapshot
+from .model import Ledger, Leftover, Plan, Record, Snapshot
 from .progress import ProgressFactory, Tick, no_progress
 
 if TYPE_CHECKING:
+    from .assessment import Incident
     from .files import FileFact
 
 # The YAML reader, parser and checks are imported where used: a warm `status` finds every plan

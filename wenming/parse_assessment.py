@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from .errors import Problem, Source
-from .model import (
+from .assessment import (
     METHODS,
     Assessment,
     AssessmentItem,
@@ -14,6 +13,7 @@ from .model import (
     Incident,
     NegativeItem,
 )
+from .errors import Problem, Source
 from .parse import _empty, _evidence, _Reader
 from .yamlio import YMap
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .assessment import EFFECT_NAMES
 from .errors import printable
-from .model import EFFECT_NAMES
 from .numbers import plain_number
 from .scoring import Score
 

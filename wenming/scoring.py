@@ -7,17 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .assessment import EFFECT_NAMES, MATERIALS, Assessment, Criterion, Incident, NegativeItem
 from .checks import split_link
-from .model import (
-    EFFECT_NAMES,
-    MATERIALS,
-    ActivityLike,
-    Assessment,
-    Criterion,
-    Incident,
-    NegativeItem,
-    Plan,
-)
+from .model import ActivityLike, Plan
 from .numbers import plain_number
 from .status import PlanProgress, State, TaskProgress, evaluate
 

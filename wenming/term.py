@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .assessment import Assessment, Incident
 from .calendar import periods
-from .model import ActivityLike, Assessment, Incident, Plan
+from .model import ActivityLike, Plan
 from .scoring import Score, score
 from .status import PlanProgress, State, evaluate
 

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import git
+from ..assessment import Incident
 from ..atomic import publish
 from ..checks import check_incident
 from ..errors import Severity, WenmingError
 from ..files import FileFact, sha256_file
 from ..ledger import INCIDENTS_DIR, load
-from ..model import Incident, Plan
+from ..model import Plan
 from ..parse_assessment import parse_incident
 from ..record import infer_kind, parse_evidence_option, safe_file_name, safe_title
 from ..vocabulary import did_you_mean, listing

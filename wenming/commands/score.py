@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..assessment import Assessment
 from ..errors import Severity, WenmingError
 from ..ledger import ASSESSMENT_DIR, load_assessments, scan
-from ..model import Assessment, Ledger, Plan
+from ..model import Ledger, Plan
 from ..progress import ProgressFactory
 from ..scoring import Score, score
 
