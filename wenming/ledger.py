@@ -112,9 +112,31 @@ def load_plans(root: Path, use_cache: bool = True) -> Ledger:
 
 
 def record_files(root: Path) -> list[tuple[str, int]]:
-    """Every record file's path and plan year, found as `load` finds them, none of them read."""
-    files = _record_files(Ledger(root))
-    return list(zip(files.rels, files.years, strict=True))
+    """Every record file's path and plan year, as `load` finds them, from the folder listings
+    alone (no file is read or looked at): naming a record costs a listing, not a stat a file."""
+    folder = root / RECORDS_DIR
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    found: list[tuple[str, int]] = []
+    for entry in sorted(os.scandir(folder), key=_NAME):
+        if _YEAR.match(entry.name) and entry.is_dir(follow_symlinks=False):
+            _record_names(entry.path, f"{RECORDS_DIR}/{entry.name}", int(entry.name), found)
+    return found
+
+
+def _record_names(folder: str, rel: str, year: int, found: list[tuple[str, int]]) -> None:
+    """The record files in `folder` and its subfolders (not a record's own evidence folder,
+    not a linked folder), as `_record_folder` walks them."""
+    entries = sorted(os.scandir(folder), key=_NAME)
+    stems = {e.name[:-5] for e in entries if e.name.endswith(".yaml") and e.name[0] != "."}
+    for entry in entries:
+        if entry.name[0] == "." or entry.name in stems:
+            continue
+        if entry.name.endswith(".yaml"):
+            if not entry.is_symlink():
+                found.append((f"{rel}/{entry.name}", year))
+        elif entry.is_dir(follow_symlinks=False):
+            _record_names(entry.path, f"{rel}/{entry.name}", year, found)
 
 
 def read_record(root: Path, rel: str, year: int) -> RecordResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -19,23 +20,19 @@ GAP = 2  # columns between two columns of the table
 SHORTENING = ((4, 16), (3, 10), (5, 10), (2, 7), (4, 8), (3, 4), (5, 4), (2, 4))
 
 
-# Display columns of each character met, as Rich counts them: looked up once per character,
-# so that laying out 20,000 rows takes a fraction of a second.
-_COLUMNS: dict[str, int] = {}
-
-
-def _columns(char: str) -> int:
-    size = _COLUMNS.get(char)
-    if size is None:
-        from rich.cells import get_character_cell_size
-
-        size = _COLUMNS[char] = get_character_cell_size(char)
-    return size
+# The characters a terminal draws two columns wide (East Asian Wide and Fullwidth, as Rich
+# counts them): Chinese, its punctuation (、。（）：), fullwidth forms, emoji. Counted by one
+# regular expression, so laying out 20,000 rows takes a fraction of a second.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+)
 
 
 def _width(text: str) -> int:
     """Display columns of `text`."""
-    return len(text) if text.isascii() else sum(_columns(char) for char in text)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def _cut(text: str, width: int) -> str:
@@ -44,7 +41,7 @@ def _cut(text: str, width: int) -> str:
         return text
     room, used = max(width - 1, 0), 0
     for end, char in enumerate(text):
-        used += _columns(char)
+        used += 2 if _WIDE.match(char) else 1
         if used > room:
             return text[:end].rstrip() + "…"
     return text
