@@ -39,12 +39,16 @@ def _cut(text: str, width: int) -> str:
     """`text` (already printable) shortened to `width` display columns, ending in “…”."""
     if _width(text) <= width:
         return text
-    room, used = max(width - 1, 0), 0
-    for end, char in enumerate(text):
-        used += 2 if _WIDE.match(char) else 1
-        if used > room:
-            return text[:end].rstrip() + "…"
-    return text
+    # The longest prefix that leaves a column for “…”, found by halving (a prefix's width only
+    # grows with its length).
+    room, low, high = max(width - 1, 0), 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _width(text[:middle]) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
 
 
 def records_table(result: ListResult, width: int) -> list[str]:
