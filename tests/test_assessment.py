@@ -268,7 +268,7 @@ def test_export_adds_the_self_score_sheet(scored: Path, tmp_path: Path) -> None:
         "7.1-01-1～2",
     ]
     assert rows[3][1:6] == ["小计", None, None, 14, 5]
-    assert rows[4][6:] == ["1/3", "7.1-01-1～2\n7.2-01-1"]
+    assert rows[4][6:] == ["1/3", "7.1-01-1～2、7.2-01-1"]
     assert rows[6][0] == "负面清单"
     assert rows[8][0] == "F2" and rows[8][6] == "扣 2 分（1 起）"
     assert "20220201-通报.yaml" in rows[8][2]

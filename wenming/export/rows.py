@@ -316,8 +316,9 @@ def activity_numbers(records: Iterable[ActivityLike]) -> dict[str, str]:
     return numbers
 
 
-def compact_numbers(numbers: Sequence[str]) -> str:
-    """材料编号 grouped by activity, one per line: `7.1-05-1～3` for an activity's three items."""
+def compact_numbers(numbers: Sequence[str], separator: str = "\n") -> str:
+    """材料编号 grouped by activity, one per line (or apart by `separator`): `7.1-05-1～3` for an
+    activity's three items."""
     groups: dict[str, list[int]] = {}
     for number in numbers:
         activity, _, item = number.rpartition("-")
@@ -328,7 +329,7 @@ def compact_numbers(numbers: Sequence[str]) -> str:
             lines.append(f"{activity}-{items[0]}～{items[-1]}")
         else:
             lines.append(f"{activity}-" + "、".join(str(i) for i in items))
-    return "\n".join(lines)
+    return separator.join(lines)
 
 
 def format_value(value: object) -> str:
@@ -707,7 +708,8 @@ def self_score_sheet(score: Score, data: LedgerExport) -> SelfScoreSheet:
                     points(c.points),
                     points(c.score) if c.points is not None else "",
                     f"{c.met}/{c.total}" if c.covered else "未覆盖",
-                    compact_numbers(evidence) if evidence else "",
+                    # Run together, wrapping in the cell: a 测评内容 is often backed by dozens.
+                    compact_numbers(evidence, "、") if evidence else "",
                 )
             )
         rows.append(
