@@ -91,7 +91,7 @@ def test_ledger_errors_still_evaluate_and_point_to_check(cli: Cli, mini_ledger: 
     )
     result = cli("status", "--json", repo=mini_ledger)
     assert result.exit_code == 0
-    assert "注意：计划或 2022 年的记录中有 4 个错误" in result.stderr
+    assert "注意：读取计划或 2022 年的记录时发现 4 个错误" in result.stderr
     assert "wenming check" in result.stderr
     assert len(json.loads(result.stdout)["tasks"]) == 4
 

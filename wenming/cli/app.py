@@ -258,10 +258,16 @@ def command_app(**settings: Any) -> typer.Typer:
 
 
 def note_errors(count: int, where: str, effect: str) -> None:
-    """Say, before the output, that the ledger has errors and what that means for it."""
+    """Say, before the output, that reading the ledger met errors and what that means for it.
+
+    Only what reading finds is counted (a file that cannot be parsed, a bad field): the command
+    does not run every check, so `wenming check` may find more, as the message says.
+    """
     if count:
         typer.echo(
-            f"注意：{where}中有 {count} 个错误，{effect}；请运行 wenming check 查看。", err=True
+            f"注意：读取{where}时发现 {count} 个错误，{effect}；"
+            "请运行 wenming check 查看全部问题。",
+            err=True,
         )
 
 
