@@ -327,3 +327,21 @@ def test_a_date_in_the_next_plan_year_moves_the_record_to_that_year(
     (record,) = load(git_ledger).records
     assert (record.year, record.evidence[0].file) == (2023, f"records/2023/{stem}/照片-1.png")
     assert cli("check", repo=git_ledger).exit_code == 0
+
+
+def test_several_removals_name_items_as_the_record_stands(cli: Cli, git_ledger: Path) -> None:
+    """Positions are those `show` printed, whatever is removed first."""
+    result = cli(
+        "edit", "0001", "--remove-evidence", "1", "--remove-evidence", "2", repo=git_ledger
+    )
+    assert result.exit_code == 0, result.output
+    assert load(git_ledger).records[0].evidence == ()
+    assert not (git_ledger / PHOTO).exists()
+
+
+def test_the_number_of_participants_can_be_taken_out(cli: Cli, git_ledger: Path) -> None:
+    result = cli("edit", "0001", "--no-participants", repo=git_ledger)
+    assert result.exit_code == 0, result.output
+    assert "人数：12 → （空）" in result.stdout
+    assert load(git_ledger).records[0].participants is None
+    assert "participants" not in (git_ledger / RECORD).read_text(encoding="utf-8")

@@ -169,6 +169,13 @@ def test_edit_a_record(page: Any, served: tuple[str, Path]) -> None:
     assert (after.with_suffix("") / "现场照片.png").is_file()
     assert log(root, "-1", "--format=%an|%s").startswith("王五|修改记录：2022-05-04")
     assert git(root, "status", "--porcelain") == ""
+    # An emptied field takes the number out of the record.
+    page.click("text=修改")
+    page.fill("#participants", "")
+    page.click("#save")
+    assert page.locator(".notice").inner_text() == "已保存。"
+    (again,) = (p for p in records(root) if "五四青年" in p.name)
+    assert "participants" not in again.read_text(encoding="utf-8")
 
 
 def test_remove_a_record(page: Any, served: tuple[str, Path]) -> None:

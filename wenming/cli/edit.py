@@ -87,6 +87,9 @@ def edit(
     participants: Annotated[
         int | None, typer.Option("--participants", "-n", metavar="人数", min=0, help="参与人数")
     ] = None,
+    no_participants: Annotated[
+        bool, typer.Option("--no-participants", help="去掉参与人数（记录不再写人数）")
+    ] = False,
     figure: Annotated[
         list[str] | None,
         typer.Option(
@@ -140,6 +143,7 @@ def edit(
         unit=unit,
         place=place,
         participants=participants,
+        clear_participants=no_participants,
         figures=dict(_figure(text) for text in figure or []),
         summary=summary,
         add_evidence=tuple(

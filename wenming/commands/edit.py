@@ -51,6 +51,7 @@ class Changes:
     unit: str | None = None
     place: str | None = None  # "" clears it
     participants: int | None = None
+    clear_participants: bool = False  # the record no longer gives a number of participants
     figures: Mapping[str, float | None] = field(default_factory=dict)  # None removes one
     summary: str | None = None  # "" clears it
     add_evidence: tuple[EvidenceSpec, ...] = ()
@@ -192,7 +193,11 @@ def plan_edit(root: Path, fragment: str, changes: Changes, *, use_cache: bool = 
         else draft.unit,
         title=draft.title if changes.title is None else changes.title,
         place=draft.place if changes.place is None else changes.place,
-        participants=draft.participants if changes.participants is None else changes.participants,
+        participants=None
+        if changes.clear_participants
+        else draft.participants
+        if changes.participants is None
+        else changes.participants,
         figures=figures,
         summary=draft.summary if changes.summary is None else changes.summary,
         evidence=tuple(check_evidence(spec, plan) for spec in changes.add_evidence),
@@ -204,8 +209,9 @@ def plan_edit(root: Path, fragment: str, changes: Changes, *, use_cache: bool = 
     for which, caption in changes.captions:
         index = _which(items, which)
         items[index] = replace(items[index], caption=caption.strip())
-    for which in changes.remove_evidence:
-        del items[_which(items, which)]
+    # Every item named as the record stands (as `show` numbers them), then all removed at once.
+    doomed = {_which(items, which) for which in changes.remove_evidence}
+    items = [item for index, item in enumerate(items) if index not in doomed]
     new_id = _new_id(before, day, draft.title, changes.title is not None)
     after_folder = f"{RECORDS_DIR}/{plan.year}/{new_id}"
     kept = [_moved(item, evidence_folder(before), after_folder) for item in items]

@@ -303,10 +303,12 @@ def read_changes(
         unit=draft.unit,
         place=draft.place,
         participants=draft.participants,
+        # An emptied field clears the number (the form showed the record's).
+        clear_participants=draft.participants is None and record.participants is not None,
         figures={k: v for k, v in figures.items() if not (v is None and k not in record.figures)},
         summary=draft.summary,
         add_evidence=draft.evidence,
-        # Positions count from the record as it was; removals go last-first so they stay valid.
+        # Positions count from the record as it was; `edit` resolves them all before removing.
         remove_evidence=tuple(sorted((p for p in drop if p in positions), key=int, reverse=True)),
         captions=tuple(
             (p, c.strip())
