@@ -467,3 +467,35 @@ def test_odd_items_still_give_a_valid_plan(tmp_path: Path) -> None:
         ("2", "章节 2", "。"),
     ]
     assert result.plan.attachments == []
+
+
+@pytest.mark.parametrize(
+    ("text", "per_fact"),
+    [
+        ("组织注册志愿者参与志愿服务，努力达到年平均参与服务超过25小时", "注册志愿者人数"),
+        ("注册志愿者年人均服务时长不少于20小时", "注册志愿者人数"),
+        ("全年志愿服务时长不少于600小时", None),
+        ("单位每年志愿服务时长达到300小时", None),
+    ],
+)
+def test_volunteer_hours_are_per_volunteer_only_when_the_plan_says_so(
+    text: str, per_fact: str | None
+) -> None:
+    from wenming.planimport.requirements import targets
+
+    (found,), _ = targets(text)
+    assert found.fields.get("per_fact") == per_fact
+    assert found.fields["field"] == "志愿服务时长"
+
+
+def test_parts_above_the_chinese_headings_are_read_as_numbering() -> None:
+    from wenming.planimport.outline import parse_marker
+
+    marker = parse_marker("第二部分 工作任务")
+    assert marker is not None and (marker.style, marker.number, marker.rest) == (
+        "第一部分",
+        2,
+        "工作任务",
+    )
+    assert parse_marker("第3章：保障措施") is not None
+    assert parse_marker("第二部分") is None  # a bare part number is no heading

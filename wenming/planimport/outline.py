@@ -13,6 +13,8 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９（）．", "012345678
 
 # (style, pattern); the style names one numbering level whatever its punctuation variant.
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # 第一部分 / 第二章: the parts a long plan is divided into, above its 一、 headings.
+    ("第一部分", re.compile(rf"^第\s*({_CN_NUM}|\d{{1,2}})\s*(?:部分|章|篇)\s*[、.：:]?\s*")),
     ("一、", re.compile(rf"^({_CN_NUM})\s*[、.]\s*")),
     ("（一）", re.compile(rf"^\(\s*({_CN_NUM})\s*\)\s*")),
     ("（一）", re.compile(r"^([\u3220-\u3229])\s*")),

@@ -270,6 +270,19 @@ def targets(text: str) -> tuple[list[Found], list[Doubt]]:
                 )
             )
             continue
+        if not re.search(r"人均|年均|平均", match.group(1)):
+            # 全年志愿服务时长不少于500小时: the unit's total, not each volunteer's.
+            found.append(
+                Found(
+                    {"kind": "metric", "name": "年志愿服务总时长", "field": "志愿服务时长",
+                     "aggregate": "sum", "op": _OPS[match.group(2)],
+                     "target": _number(match.group(3)), "unit": "小时"},
+                    match.group(0),
+                    "各条记录的志愿服务时长之和",
+                    figure=("志愿服务时长", "小时"),
+                )
+            )  # fmt: skip
+            continue
         found.append(
             Found(
                 {"kind": "metric", "name": "注册志愿者年人均服务时长", "field": "志愿服务时长",
