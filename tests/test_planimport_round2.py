@@ -499,3 +499,24 @@ def test_parts_above_the_chinese_headings_are_read_as_numbering() -> None:
     )
     assert parse_marker("第3章：保障措施") is not None
     assert parse_marker("第二部分") is None  # a bare part number is no heading
+
+
+def test_a_responsibility_in_brackets_is_not_part_of_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "方案.txt"
+    path.write_text(
+        "某某县卫健局2025年文明单位创建实施方案\n"
+        "一、重点任务\n"
+        "（一）思想政治建设\n"
+        "1. 每月召开一次党组理论学习中心组学习会（牵头：办公室；配合：各股室）\n"
+        "2. 结合传统节日开展“我们的节日”活动（工会负责）\n",
+        encoding="utf-8",
+    )
+    plan = load(import_plan(path).yaml)
+    first, second = plan.tasks.values()
+    assert (first.title, first.lead, first.cooperating) == (
+        "每月召开一次党组理论学习中心组学习会",
+        ("办公室",),
+        ("各股室",),
+    )
+    assert (second.title, second.lead) == ("结合传统节日开展“我们的节日”活动", ("工会",))
+    assert "（牵头：办公室；配合：各股室）" in first.text  # the text keeps what was written

@@ -439,7 +439,8 @@ def _section(plan: PlanOut, node: Node, units: _Units, seen: set[str]) -> Sectio
                 )
             task_id = new_id
         task_ids.add(task_id)
-        title, cut = short_title(split_leading(child.marker.rest)[0])
+        # The title is what is done: a responsibility before or after it is not part of it.
+        title, cut = short_title(split_trailing(split_leading(child.marker.rest)[0])[0])
         task = _task(plan, task_id, child, title, child.all_lines(), default, units)
         if cut:
             task.comments.append("标题取自原文开头，可改短")
