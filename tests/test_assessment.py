@@ -392,6 +392,28 @@ def test_wenming_incident_writes_checks_and_commits(
     assert (entry.id, entry.path) == ("20220601-窗口服务被通报", f"{rel}.yaml")
 
 
+def test_show_reviews_an_incident_like_a_record(scored_git: Path, cli: Cli, tmp_path: Path) -> None:
+    notice = tmp_path / "通报.pdf"
+    notice.write_bytes(b"%PDF-1.4 notice")
+    done = cli(
+        "incident", "-n", "F2", "-d", "2022-06-01", "--title", "窗口服务被通报", "-u", "创建办",
+        "--evidence", f"通知={notice}|市政务办通报", repo=scored_git,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    shown = cli("show", "窗口服务", repo=scored_git)
+    assert shown.exit_code == 0, shown.output
+    assert "incidents/2022/20220601-窗口服务被通报.yaml" in shown.stdout
+    assert "F2" in shown.stdout and "市政务办通报" in shown.stdout and "文件完好" in shown.stdout
+    data = json.loads(cli("show", "窗口服务", "--json", repo=scored_git).stdout)
+    assert (data["negative"], data["evidence"][0]["state"]) == ("F2", "ok")
+    assert data["negative_name"] and data["effect"]
+    (scored_git / "incidents/2022/20220601-窗口服务被通报/通报.pdf").write_bytes(b"changed")
+    assert "文件已改动" in cli("show", "窗口服务", repo=scored_git).stdout
+    # A fragment neither a record nor an incident holds is still the record's message.
+    missing = cli("show", "没有这个", repo=scored_git)
+    assert missing.exit_code == 1 and "没有编号含“没有这个”的记录" in missing.stderr
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

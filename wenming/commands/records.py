@@ -14,6 +14,10 @@ from ..model import Record
 CANDIDATES_SHOWN = 10
 
 
+class NotFound(WenmingError):
+    """No record's id holds the fragment (a command may then look for something else)."""
+
+
 def find_record(records: Iterable[Record], fragment: str) -> Record:
     """The record whose id is `fragment`, or the only one whose id contains it.
 
@@ -60,7 +64,7 @@ def pick_id(
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise WenmingError(
+        raise NotFound(
             f"没有编号含“{wanted}”的记录", "运行 wenming list 查看记录编号，或用 --text 按标题查找"
         )
     shown = sorted(describe(matches[:CANDIDATES_SHOWN]), key=lambda r: (r.date, r.id))

@@ -8,9 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..assessment import EFFECT_NAMES, Incident
+from ..errors import WenmingError
 from ..export.rows import activity_numbers
 from ..files import FileFact
-from ..ledger import inspect_evidence, load_plans, scan
+from ..ledger import inspect_evidence, load_assessments, load_plans, scan
 from ..model import Activity, Ledger, Plan, Record
 from ..status import RequirementProgress, clamp, evaluate
 from .records import locate
@@ -174,3 +176,64 @@ def show(
         for position, item in enumerate(record.evidence, 1)
     )
     return ShowResult(record, number, items, tuple(counted), unknown, judged_on)
+
+
+@dataclass(frozen=True)
+class IncidentShown:
+    """A negative-list incident, as `show` shows it: its fields, the entry of the negative list
+    it falls under, and its evidence with each file's check state."""
+
+    incident: Incident
+    negative: str  # the entry's name in the assessment, "" when no assessment lists it
+    effect: str  # 一票否决 / 扣分, "" when no assessment lists it
+    evidence: tuple[EvidenceItem, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        i = self.incident
+        return {
+            "id": i.id,
+            "path": i.source.path,
+            "date": i.date.isoformat(),
+            "negative": i.negative,
+            "negative_name": self.negative,
+            "effect": self.effect,
+            "title": i.title,
+            "unit": i.unit,
+            "summary": i.summary,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+def show_incident(root: Path, fragment: str, *, use_cache: bool = True) -> IncidentShown | None:
+    """The incident (incidents/<year>/) whose id is `fragment` or holds it; None when none does.
+    Several matching is an error that lists them."""
+    ledger = load_assessments(Ledger(root))
+    wanted = fragment.strip()
+    matches = [i for i in ledger.incidents if i.id == wanted] or [
+        i for i in ledger.incidents if wanted and wanted in i.id
+    ]
+    if not matches:
+        return None
+    if len(matches) > 1:
+        raise WenmingError(
+            f"编号含“{wanted}”的负面事件有 {len(matches)} 起，请写得更完整一些",
+            "可能是：\n    "
+            + "\n    ".join(f"{i.id}（{i.date.isoformat()}）{i.title}" for i in matches),
+        )
+    (incident,) = matches
+    facts = inspect_evidence(Ledger(root, incidents=[incident]), use_cache)
+    entries = {n.id: n for a in ledger.assessments for n in a.negative_list}
+    entry = entries.get(incident.negative)
+    items = tuple(
+        EvidenceItem(
+            None, item.kind, item.caption, item.file, item.url, item.date,
+            _state(item.file, item.sha256, facts),
+        )
+        for item in incident.evidence
+    )  # fmt: skip
+    return IncidentShown(
+        incident,
+        entry.name if entry else "",
+        EFFECT_NAMES[entry.effect] if entry else "",
+        items,
+    )
