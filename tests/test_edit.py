@@ -135,7 +135,10 @@ def test_removing_a_file_deletes_it_in_the_same_commit(cli: Cli, git_ledger: Pat
         (["--remove-evidence", "9"], "这条记录没有佐证材料“9”"),
         (["--figure", "服务人次=3"], "数值项“服务人次”不在计划的 figures 中"),
         (["--title", "  "], "标题不能为空"),
-        (["--add-evidence", "相片=x.jpg"], "类型“相片”不在计划的 evidence_kinds 中"),
+        (
+            ["--add-evidence", "相片=x.jpg"],
+            "--add-evidence 中的佐证材料类型“相片”不在计划的 evidence_kinds 中",
+        ),
     ],
 )
 def test_bad_values_are_refused_and_nothing_changes(

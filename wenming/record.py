@@ -196,16 +196,19 @@ def unknown_evidence_kind(name: str, kinds: Collection[str], option: str) -> Wen
     )
 
 
-def parse_evidence_option(text: str, kinds: Collection[str]) -> EvidenceSpec:
+def parse_evidence_option(
+    text: str, kinds: Collection[str], option: str = "--evidence"
+) -> EvidenceSpec:
+    """`[类型[@日期]=]路径[|说明]` as given to `option` (messages name the option typed)."""
     kind, made, path, caption = _split_spec(text, kinds)
     unknown = None if kind else _looks_like_kind(text)
     if unknown is not None:
-        raise unknown_evidence_kind(unknown, kinds, "--evidence")
+        raise unknown_evidence_kind(unknown, kinds, option)
     if not path:
         raise WenmingError(
-            f"--evidence “{text}”没有给出文件路径", "写成 --evidence '照片=现场.jpg|说明'"
+            f"{option} “{text}”没有给出文件路径", f"写成 {option} '照片=现场.jpg|说明'"
         )
-    return EvidenceSpec(Path(path).expanduser(), kind, caption, _made(text, made, "--evidence"))
+    return EvidenceSpec(Path(path).expanduser(), kind, caption, _made(text, made, option))
 
 
 def _made(text: str, made: str | None, option: str) -> date | None:

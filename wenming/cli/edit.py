@@ -147,7 +147,8 @@ def edit(
         figures=dict(_figure(text) for text in figure or []),
         summary=summary,
         add_evidence=tuple(
-            parse_evidence_option(text, _evidence_kinds(root)) for text in add_evidence or []
+            parse_evidence_option(text, _evidence_kinds(root), "--add-evidence")
+            for text in add_evidence or []
         ),
         remove_evidence=tuple(remove_evidence or []),
         captions=tuple(parse_pair(text, "--caption") for text in caption or []),
