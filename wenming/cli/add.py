@@ -10,7 +10,17 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from .app import Command, Declined, command_app, completer, ledger_root, use_cache
+from .app import (
+    ActivityType,
+    Command,
+    Declined,
+    OrganisingUnit,
+    Participants,
+    command_app,
+    completer,
+    ledger_root,
+    use_cache,
+)
 
 
 def _stdin_is_terminal() -> bool:
@@ -48,30 +58,11 @@ def add(
             help="活动日期：2022-03-05、2022.3.5、2022年3月5日、20220305，或不写年份的 3月5日、3.5",
         ),
     ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--type",
-            metavar="类型",
-            help="活动类型（计划 activity_types 之一）",
-            autocompletion=completer("type"),
-        ),
-    ] = None,
+    kind: ActivityType = None,
     title: Annotated[str | None, typer.Option("--title", metavar="标题", help="活动标题")] = None,
-    unit: Annotated[
-        str | None,
-        typer.Option(
-            "--unit",
-            "-u",
-            metavar="单位",
-            help="组织单位（计划 units 之一）",
-            autocompletion=completer("unit"),
-        ),
-    ] = None,
+    unit: OrganisingUnit = None,
     place: Annotated[str | None, typer.Option("--place", metavar="地点", help="活动地点")] = None,
-    participants: Annotated[
-        int | None, typer.Option("--participants", "-n", metavar="人数", min=0, help="参与人数")
-    ] = None,
+    participants: Participants = None,
     hours: Annotated[
         float | None,
         typer.Option(

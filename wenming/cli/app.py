@@ -375,6 +375,31 @@ PlanYear = Annotated[
 ]
 
 
+# The fields of a record as `add` and `edit` take them (the same option, the same words).
+ActivityType = Annotated[
+    str | None,
+    typer.Option(
+        "--type",
+        metavar="类型",
+        help="活动类型（计划 activity_types 之一）",
+        autocompletion=completer("type"),
+    ),
+]
+OrganisingUnit = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        "-u",
+        metavar="单位",
+        help="组织单位（计划 units 之一）",
+        autocompletion=completer("unit"),
+    ),
+]
+Participants = Annotated[
+    int | None, typer.Option("--participants", "-n", metavar="人数", min=0, help="参与人数")
+]
+
+
 def use_cache(ctx: typer.Context) -> bool:
     options = ctx.find_object(Options)
     return options.use_cache if options else True

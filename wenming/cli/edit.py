@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import Command, Declined, command_app, completer, ledger_root, use_cache
+from .app import (
+    ActivityType,
+    Command,
+    Declined,
+    OrganisingUnit,
+    Participants,
+    command_app,
+    completer,
+    ledger_root,
+    use_cache,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -71,22 +81,12 @@ def edit(
             autocompletion=completer("task"),
         ),
     ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option("--type", metavar="类型", help="活动类型", autocompletion=completer("type")),
-    ] = None,
-    unit: Annotated[
-        str | None,
-        typer.Option(
-            "--unit", "-u", metavar="单位", help="组织单位", autocompletion=completer("unit")
-        ),
-    ] = None,
+    kind: ActivityType = None,
+    unit: OrganisingUnit = None,
     place: Annotated[
         str | None, typer.Option("--place", metavar="地点", help="活动地点（空字符串清除）")
     ] = None,
-    participants: Annotated[
-        int | None, typer.Option("--participants", "-n", metavar="人数", min=0, help="参与人数")
-    ] = None,
+    participants: Participants = None,
     no_participants: Annotated[
         bool, typer.Option("--no-participants", help="去掉参与人数（记录不再写人数）")
     ] = False,
