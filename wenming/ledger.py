@@ -172,16 +172,16 @@ def scan(
     today: date | None = None,
     use_cache: bool = True,
     progress: ProgressFactory | None = None,
+    plans: Ledger | None = None,
 ) -> Snapshot:
     """The plans, and one plan's records reduced to activities: the fast path for progress.
 
     The plan is chosen as `select_plan` does. Only its records/<year>/ folder is read: no other
-    record counts towards it.
+    record counts towards it. `plans`: what `load_plans` already read, not to read it again.
     """
-    ledger = Ledger(root)
-    _load_plans(ledger, use_cache)
+    ledger = plans or load_plans(root, use_cache)
     plan = select_plan(ledger, year, today or date.today())
-    snapshot = Snapshot(root, plan, ledger.plans, problems=ledger.problems)
+    snapshot = Snapshot(root, plan, ledger.plans, problems=list(ledger.problems))
     cache = Cache(root, f"activities-{plan.year}", use_cache)
     files = _record_files(ledger, plan.year)
     hits, parsed = _through_cache(files, cache, decode_activity, progress)

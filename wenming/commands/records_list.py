@@ -152,7 +152,7 @@ def list_records(
     pool: list[Activity] = []
     gaps: dict[str, tuple[str, ...]] = {}
     for plan in plans:
-        snapshot = scan(root, plan.year, use_cache=use_cache)
+        snapshot = scan(root, plan.year, use_cache=use_cache, plans=ledger)
         problems.update(dict.fromkeys(snapshot.problems))
         pool += snapshot.activities
         gaps.update(missing_evidence(plan, snapshot.activities))

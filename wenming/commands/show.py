@@ -147,8 +147,9 @@ def show(
     record = locate(root, fragment)
     # Only this record's files are looked at (through the same cache `check` uses).
     facts = inspect_evidence(Ledger(root, records=[record]), use_cache)
-    has_plan = record.year in load_plans(root, use_cache).plans
-    snapshot = scan(root, record.year, use_cache=use_cache) if has_plan else None
+    plans = load_plans(root, use_cache)
+    has_plan = record.year in plans.plans
+    snapshot = scan(root, record.year, use_cache=use_cache, plans=plans) if has_plan else None
     numbers: dict[str, str] = {}
     counted: list[Counted] = []
     judged_on = None
